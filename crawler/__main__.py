@@ -1,0 +1,4 @@
+from crawler.cli import main
+
+if __name__ == "__main__":
+    main()

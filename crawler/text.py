@@ -1,0 +1,34 @@
+"""The one place where text is normalised (DESIGN.md §7).
+
+Everything the extract stage pulls out of a page passes through `normalize` once; every later
+stage works on its output and never normalises again.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that render as nothing or as a plain space in a browser but survive copy-paste:
+# zero-width space/joiners, word joiner, BOM, soft hyphen, and the Hangul filler that some CMS
+# editors leave in empty paragraphs.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u3164\u115f\u1160"))
+_SPACES = re.compile(r"[^\S\n]+")  # any whitespace but newline (includes NBSP, U+3000 ideographic)
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+def normalize(text: str | None) -> str:
+    """One line of text: NFC, invisible characters dropped, every whitespace run one space."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return " ".join(text.split())
+
+
+def normalize_block(text: str | None) -> str:
+    """Several lines: each line as `normalize`, empty lines dropped, joined by "\\n"."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    lines = (_SPACES.sub(" ", line).strip() for line in _NEWLINES.split(text))
+    return "\n".join(line for line in lines if line)
