@@ -1,0 +1,63 @@
+"""Names for the ways a fetch fails: the `kind` column of `fetches` (docs/internals.md)."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as tx_error
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+# Kinds that mean "something about this site is wrong" and make `krnews crawl` exit 1. The rest
+# (robots_404, robots_disallowed) are notable but normal: most small sites have no robots.txt.
+NOTABLE_ONLY = frozenset({"robots_404"})
+
+
+def http_kind(status: int) -> str:
+    if status in (404, 410):
+        return f"http_{status}"
+    if 500 <= status < 600:
+        return "http_5xx"
+    if 400 <= status < 500:
+        return "http_4xx"
+    return f"http_{status}"
+
+
+def failure_kind(failure: Failure) -> tuple[str, int | None, str]:
+    """(kind, HTTP status or None, message) for an errback's failure."""
+    exc = failure.value
+    message = f"{type(exc).__name__}: {exc}".strip()
+    if failure.check(HttpError):
+        status = exc.response.status
+        return http_kind(status), status, f"HTTP {status}"
+    if failure.check(DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError):
+        return "timeout", None, message
+    if failure.check(DownloadConnectionRefusedError, tx_error.ConnectionRefusedError):
+        return "connection_refused", None, message
+    if failure.check(CannotResolveHostError, tx_error.DNSLookupError):
+        return "dns", None, message
+    if failure.check(DownloadCancelledError) and "max size" in str(exc):
+        return "too_large", None, str(exc)
+    if failure.check(ResponseDataLossError):
+        return "truncated", None, message
+    if failure.check(IgnoreRequest):
+        text = str(exc)
+        if text.startswith("redirect loop") or "max redirections" in text:
+            return "redirect_loop", None, text
+        if text.startswith("robots.txt disallows"):
+            return "robots_disallowed", None, text
+        return "other", None, text
+    if failure.check(
+        ResponseNeverReceived, ResponseFailed, DownloadFailedError, tx_error.ConnectionLost,
+        tx_error.ConnectionDone, tx_error.ConnectError,
+    ):
+        return "connection_reset", None, message
+    return "other", None, message

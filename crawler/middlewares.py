@@ -1,0 +1,81 @@
+"""Downloader middlewares: robots.txt, redirect loops, retry backoff. One small class each."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import urljoin
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+class RobotsMiddleware:
+    """Refuses any request robots.txt disallows, redirects included.
+
+    The spider fetches and parses each site's robots.txt before anything else (it needs the
+    Sitemap: lines and Crawl-delay too) and exposes `robots_allow(url)`; this is the safety net
+    that also catches a redirect into a disallowed path.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider=None):
+        if request.meta.get("krnews_kind") == "robots":
+            return None
+        allowed = getattr(self.crawler.spider, "robots_allow", None)
+        if allowed is not None and not allowed(request.url):
+            raise IgnoreRequest(f"robots.txt disallows {request.url}")
+        return None
+
+
+class RedirectLoopMiddleware:
+    """Turns a redirect back to a URL already in the chain into an error with its own name.
+
+    Without it, Scrapy's duplicate filter silently drops the looping request and nothing records
+    that the page was lost.
+    """
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        if response.status in (301, 302, 303, 307, 308) and "Location" in response.headers:
+            target = urljoin(request.url, response.headers["Location"].decode("latin-1"))
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            if target in chain:
+                raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, target])}")
+        return response
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry, waiting base**n seconds (capped) before the n-th retry of a request, so that
+    a struggling server is not hit again at once."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    async def _wait(self, retry: Request | None) -> None:
+        if retry is not None:
+            attempt = retry.meta.get("retry_times", 1)
+            await asyncio.sleep(min(self.cap, self.base ** (attempt - 1)))
+
+    async def process_response(self, request: Request, response: Response, spider=None):
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await self._wait(result)
+        return result
+
+    async def process_exception(self, request: Request, exception: Exception, spider=None):
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await self._wait(result)
+        return result
