@@ -17,5 +17,328 @@ CONTRACT (other modules build against these names; keep them):
 
 The `article` dict passed to save_article has the `articles` columns of DESIGN.md §4 except id,
 dup_of, similarity (dedup computes those) plus `images`: [{"url", "caption"}] and whatever the
-dedup stage adds (see pipelines/dedup.py).
+dedup stage adds (see pipelines/dedup.py): `content_hash` and `signature` (bytes). Both are
+computed here when absent, so callers outside Scrapy can save plain articles.
+
+`Store(path, on_save=[...])`: each hook is called as `hook(db, article_id, article)` inside the
+article's transaction after the row is written (the clean stage's site-learned boilerplate
+counts use it), and only when the article is new or its body changed.
 """
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from crawler import dedup, fts, views
+
+SaveHook = Callable[[Database, int, dict], None]
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000  # a report or datasette reading while a crawl writes waits, not fails
+
+ARTICLE_COLUMNS = (
+    "url", "site", "title", "subtitle", "author", "author_email", "published", "updated",
+    "section", "body", "lang", "fetched_at", "content_hash",
+)  # fmt: skip
+
+MIGRATIONS = Migrations("krnews")
+
+
+class SchemaTooNewError(RuntimeError):
+    """The file was written by a newer krnews than this one."""
+
+
+@MIGRATIONS(name="0001_initial")
+def _initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            site TEXT NOT NULL,
+            title TEXT,
+            subtitle TEXT,
+            author TEXT,
+            author_email TEXT,
+            published TEXT,
+            updated TEXT,
+            section TEXT,
+            body TEXT NOT NULL,
+            lang TEXT,
+            fetched_at TEXT,
+            content_hash TEXT,
+            dup_of INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+            similarity REAL
+        );
+        CREATE INDEX idx_articles_site ON articles(site);
+        CREATE INDEX idx_articles_published ON articles(published);
+        CREATE INDEX idx_articles_content_hash ON articles(content_hash);
+        CREATE INDEX idx_articles_dup_of ON articles(dup_of);
+        CREATE TABLE images (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            caption TEXT
+        );
+        CREATE INDEX idx_images_article_id ON images(article_id);
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            status TEXT NOT NULL,
+            exit_code INTEGER,
+            pid INTEGER,
+            sites TEXT,
+            pages INTEGER DEFAULT 0,
+            articles INTEGER DEFAULT 0,
+            duplicates INTEGER DEFAULT 0,
+            errors INTEGER DEFAULT 0
+        );
+        CREATE TABLE run_sites (
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            site TEXT NOT NULL,
+            pages INTEGER DEFAULT 0,
+            articles INTEGER DEFAULT 0,
+            duplicates INTEGER DEFAULT 0,
+            errors INTEGER DEFAULT 0,
+            PRIMARY KEY (run_id, site)
+        );
+        CREATE TABLE fetches (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES runs(id),
+            site TEXT NOT NULL,
+            url TEXT NOT NULL,
+            status INTEGER,
+            kind TEXT NOT NULL,
+            error TEXT,
+            time TEXT NOT NULL
+        );
+        CREATE INDEX idx_fetches_run_id ON fetches(run_id);
+        CREATE TABLE sites (
+            name TEXT PRIMARY KEY,
+            home TEXT NOT NULL,
+            profile TEXT,
+            first_seen TEXT,
+            last_success TEXT,
+            last_run_id INTEGER
+        );
+        CREATE TABLE http_cache (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            checked_at TEXT
+        );
+        CREATE TABLE boilerplate_lines (
+            site TEXT NOT NULL,
+            line_hash TEXT NOT NULL,
+            line TEXT NOT NULL,
+            articles INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (site, line_hash)
+        );
+        """
+    )
+    dedup.install(db)
+    fts.install(db)
+    views.install(db)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: str | Path, on_save: Iterable[SaveHook] = ()) -> None:
+        self.path = Path(path)
+        self.db = Database(self.path)
+        self.on_save: list[SaveHook] = list(on_save)
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.enable_wal()
+        # In WAL mode NORMAL still commits atomically (a killed process loses nothing it
+        # committed); only a power cut can drop the last transactions.
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"{self.path}: schema version {version} is newer than this krnews "
+                f"({SCHEMA_VERSION}); upgrade krnews to open it"
+            )
+        # pending() only reads the small migrations table, so opening a big store stays instant
+        if MIGRATIONS.pending(self.db):
+            MIGRATIONS.apply(self.db)
+        if version != SCHEMA_VERSION:
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- articles ---------------------------------------------------------------------
+
+    def save_article(self, article: dict) -> tuple[int, bool]:
+        """Write the article with its images, dedup links and FTS entry in one transaction."""
+        body = article.get("body") or ""
+        digest = article.get("content_hash") or dedup.content_hash(body)
+        sig = (
+            dedup.signature_from_bytes(article["signature"])
+            if article.get("signature")
+            else dedup.signature(body)
+        )
+        row = {col: article.get(col) for col in ARTICLE_COLUMNS}
+        row.update(body=body, content_hash=digest, lang=article.get("lang") or "ko")
+        with self.db.atomic():
+            found = self.db.execute(
+                "SELECT id, content_hash FROM articles WHERE url = ?", [row["url"]]
+            ).fetchone()
+            if found and found[1] == digest:
+                return found[0], False
+            if found:
+                article_id = found[0]
+                self._update_row(article_id, row)
+                dedup.unindex(self.db, article_id)
+                fts.delete_article(self.db, article_id)
+            else:
+                article_id = self._insert_row(row)
+            self._write_images(article_id, article.get("images") or [])
+            if body:
+                dedup.index_signature(self.db, article_id, sig)
+            if found:
+                dedup.relink(self.db, article_id)
+            else:
+                dedup.link(self.db, article_id, sig, digest)
+            fts.index_article(self.db, article_id, row["title"], row["subtitle"], body)
+            for hook in self.on_save:
+                hook(self.db, article_id, article)
+        return article_id, True
+
+    def _insert_row(self, row: dict) -> int:
+        cols = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        cursor = self.db.execute(
+            f"INSERT INTO articles ({cols}) VALUES ({marks})", list(row.values())
+        )
+        return cursor.lastrowid
+
+    def _update_row(self, article_id: int, row: dict) -> None:
+        sets = ", ".join(f"{col} = ?" for col in row)
+        self.db.execute(f"UPDATE articles SET {sets} WHERE id = ?", [*row.values(), article_id])
+
+    def _write_images(self, article_id: int, images: list[dict]) -> None:
+        self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
+        self.db.conn.executemany(
+            "INSERT INTO images (article_id, position, url, caption) VALUES (?, ?, ?, ?)",
+            [(article_id, i, img["url"], img.get("caption")) for i, img in enumerate(images)],
+        )
+
+    def article(self, article_id: int) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+        return rows[0] if rows else None
+
+    def known_urls(self, site: str) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT url FROM articles WHERE site = ?", [site])}
+
+    # ---- runs, fetches, sites, HTTP cache -----------------------------------------------
+
+    def start_run(self, sites: Iterable[str], pid: int | None = None) -> int:
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT INTO runs (started, status, pid, sites) VALUES (?, 'running', ?, ?)",
+                [_now(), pid if pid is not None else os.getpid(), json.dumps(list(sites))],
+            )
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, status: str, exit_code: int, counts: dict) -> None:
+        allowed = {"pages", "articles", "duplicates", "errors"}
+        unknown = set(counts) - allowed
+        if unknown:
+            raise ValueError(f"unknown run counts {sorted(unknown)}; allowed: {sorted(allowed)}")
+        sets = "".join(f", {key} = ?" for key in counts)
+        with self.db.atomic():
+            self.db.execute(
+                f"UPDATE runs SET finished = ?, status = ?, exit_code = ?{sets} WHERE id = ?",
+                [_now(), status, exit_code, *counts.values(), run_id],
+            )
+
+    def record_fetch(
+        self,
+        run_id: int | None,
+        site: str,
+        url: str,
+        kind: str,
+        status: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO fetches (run_id, site, url, status, kind, error, time) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [run_id, site, url, status, kind, error, _now()],
+            )
+
+    def record_site_run(
+        self,
+        run_id: int,
+        site: str,
+        pages: int = 0,
+        articles: int = 0,
+        duplicates: int = 0,
+        errors: int = 0,
+    ) -> None:
+        """Add to the site's counts for the run (called once or several times per run)."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO run_sites (run_id, site, pages, articles, duplicates, errors) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, site) DO UPDATE SET "
+                "pages = pages + excluded.pages, articles = articles + excluded.articles, "
+                "duplicates = duplicates + excluded.duplicates, "
+                "errors = errors + excluded.errors",
+                [run_id, site, pages, articles, duplicates, errors],
+            )
+
+    def upsert_site(
+        self, name: str, home: str, profile: str | None = None, success: bool = False
+    ) -> None:
+        now = _now()
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO sites (name, home, profile, first_seen, last_success) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET home = excluded.home, "
+                "profile = coalesce(excluded.profile, profile), "
+                "last_success = coalesce(excluded.last_success, last_success)",
+                [name, home, profile, now, now if success else None],
+            )
+
+    def http_cache_get(self, url: str) -> dict | None:
+        row = self.db.execute(
+            "SELECT etag, last_modified, checked_at FROM http_cache WHERE url = ?", [url]
+        ).fetchone()
+        if row is None:
+            return None
+        return {"etag": row[0], "last_modified": row[1], "checked_at": row[2]}
+
+    def http_cache_put(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR REPLACE INTO http_cache (url, etag, last_modified, checked_at) "
+                "VALUES (?, ?, ?, ?)",
+                [url, etag, last_modified, _now()],
+            )
