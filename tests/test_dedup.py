@@ -1,0 +1,67 @@
+import subprocess
+import sys
+
+from crawler import dedup
+from crawler.store import Store
+
+BODY = "고양시는 오는 26일부터 일산호수공원에서 국제꽃박람회를 연다고 밝혔다.\n입장료는 1만 2000원이다."
+
+
+def test_shingles_are_character_ngrams_across_spaces():
+    grams = dedup.shingles("고양시는  꽃\n박람회", n=3)
+    assert "시는 " in grams and "꽃 박" in grams and "\n" not in "".join(grams)
+    assert dedup.shingles("", n=5) == set() and dedup.shingles("짧다", n=5) == {"짧다"}
+
+
+def test_signature_round_trips_through_bytes_not_pickle():
+    sig = dedup.signature(BODY)
+    data = dedup.signature_to_bytes(sig)
+    assert isinstance(data, bytes) and not data.startswith(b"\x80")  # no pickle header
+    assert len(data) < 16 + 4 * dedup.NUM_PERM + 8
+    assert dedup.signature_from_bytes(data).jaccard(sig) == 1.0
+
+
+def test_estimate_tracks_exact_jaccard():
+    other = BODY.replace("26일", "27일").replace("밝혔다", "전했다")
+    exact = dedup.jaccard(dedup.shingles(BODY), dedup.shingles(other))
+    assert 0.3 < exact < 0.9
+    assert abs(dedup.estimate(dedup.signature(BODY), dedup.signature(other)) - exact) < 0.15
+
+
+def test_band_keys_are_stable_across_processes():
+    # Band keys are persisted: a new process (another hash seed) must compute the same ones.
+    code = "from crawler import dedup; print(dedup.band_keys(dedup.signature(%r)))" % BODY
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    keys = dedup.band_keys(dedup.signature(BODY))
+    assert out.stdout.strip() == str(keys)
+    assert len(keys) == dedup.BANDS and len({k for _, k in keys}) == dedup.BANDS
+    assert all(0 <= k < 2**63 for _, k in keys)
+
+
+def test_candidates_come_from_the_stored_bands(tmp_path):
+    with Store(tmp_path / "news.db") as store:
+        a, _ = store.save_article({"url": "https://a.kr/1", "site": "a", "body": BODY})
+        near = BODY + "\n한편 지난해에는 60만 명이 다녀갔다."
+        assert dedup.candidates(store.db, dedup.signature(near)) == [a]
+        assert dedup.candidates(store.db, dedup.signature(near), exclude={a}) == []
+        unrelated = "파주시의회는 임시회를 열고 조례안 11건을 심의했다. " * 3
+        assert dedup.candidates(store.db, dedup.signature(unrelated)) == []
+
+
+def test_empty_body_is_stored_but_never_linked(tmp_path):
+    with Store(tmp_path / "news.db") as store:
+        a, _ = store.save_article({"url": "https://a.kr/1", "site": "a", "body": ""})
+        b, _ = store.save_article({"url": "https://a.kr/2", "site": "a", "body": ""})
+        rows = store.db.execute("SELECT dup_of FROM articles ORDER BY id").fetchall()
+        assert rows == [(None,), (None,)]
+        assert store.db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] == 0
+
+
+def test_body_edited_to_empty_leaves_its_cluster(tmp_path):
+    with Store(tmp_path / "news.db") as store:
+        store.save_article({"url": "https://a.kr/0", "site": "a", "body": ""})
+        a, _ = store.save_article({"url": "https://a.kr/1", "site": "a", "body": BODY})
+        b, _ = store.save_article({"url": "https://a.kr/2", "site": "a", "body": BODY})
+        assert store.article(b)["dup_of"] == a
+        store.save_article({"url": "https://a.kr/2", "site": "a", "body": ""})
+        assert [r[0] for r in store.db.execute("SELECT dup_of FROM articles")] == [None] * 3
