@@ -1,0 +1,1 @@
+"""Bundled replica Korean local-news sites (four CMS families) with their expected articles."""
