@@ -7,6 +7,7 @@ CONTRACT (other modules build against these names; keep them):
                                       images, dedup state, FTS; re-saving an unchanged article
                                       changes nothing and returns stored=False
     Store.known_urls(site)            -> set of article URLs already stored for the site
+    Store.is_known_url(url)           -> stored under that URL, or reached through it (alias)
     Store.start_run(sites, pid)       -> run_id (row in `runs`, status 'running')
     Store.finish_run(run_id, status, exit_code, counts: dict)
     Store.record_fetch(run_id, site, url, kind, status=None, error=None)
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,7 +42,11 @@ from crawler import dedup, fts, views
 
 SaveHook = Callable[[Database, int, dict], None]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Crash testing (tests/test_kill.py): KRNEWS_TEST_KILL_IN_SAVE=N makes the process kill -9 itself
+# inside the N-th article transaction, after every write and before the commit: the worst moment.
+_KILL_IN_SAVE = int(os.environ.get("KRNEWS_TEST_KILL_IN_SAVE", "0") or 0)
 BUSY_TIMEOUT_MS = 30_000  # a report or datasette reading while a crawl writes waits, not fails
 
 ARTICLE_COLUMNS = (
@@ -150,6 +156,23 @@ def _initial(db: Database) -> None:
     views.install(db)
 
 
+@MIGRATIONS(name="0002_url_aliases")
+def _url_aliases(db: Database) -> None:
+    # A feed or sitemap may link an article by a short URL that redirects (/article/123 ->
+    # /news/society/20261102/123): the alias keeps the next run from fetching it again. The
+    # index on fetches(url) lets the spider skip links that were dead in an earlier run.
+    db.executescript(
+        """
+        CREATE TABLE url_aliases (
+            alias TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+        );
+        CREATE INDEX idx_url_aliases_article_id ON url_aliases(article_id);
+        CREATE INDEX idx_fetches_url ON fetches(url);
+        """
+    )
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -159,6 +182,7 @@ class Store:
         self.path = Path(path)
         self.db = Database(self.path)
         self.on_save: list[SaveHook] = list(on_save)
+        self._saves = 0
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.enable_wal()
@@ -219,6 +243,7 @@ class Store:
             else:
                 article_id = self._insert_row(row)
             self._write_images(article_id, article.get("images") or [])
+            self._write_alias(article_id, row["url"], article.get("requested_url"))
             if body:
                 dedup.index_signature(self.db, article_id, sig)
             if found:
@@ -228,6 +253,9 @@ class Store:
             fts.index_article(self.db, article_id, row["title"], row["subtitle"], body)
             for hook in self.on_save:
                 hook(self.db, article_id, article)
+            self._saves += 1
+            if self._saves == _KILL_IN_SAVE:
+                os.kill(os.getpid(), signal.SIGKILL)
         return article_id, True
 
     def _insert_row(self, row: dict) -> int:
@@ -248,6 +276,20 @@ class Store:
             "INSERT INTO images (article_id, position, url, caption) VALUES (?, ?, ?, ?)",
             [(article_id, i, img["url"], img.get("caption")) for i, img in enumerate(images)],
         )
+
+    def _write_alias(self, article_id: int, url: str, requested: str | None) -> None:
+        if requested and requested != url:
+            self.db.execute(
+                "INSERT OR REPLACE INTO url_aliases (alias, article_id) VALUES (?, ?)",
+                [requested, article_id],
+            )
+
+    def is_known_url(self, url: str) -> bool:
+        """True when an article is stored under this URL or was reached through it."""
+        return self.db.execute(
+            "SELECT 1 FROM articles WHERE url = ? UNION ALL "
+            "SELECT 1 FROM url_aliases WHERE alias = ? LIMIT 1", [url, url]
+        ).fetchone() is not None
 
     def article(self, article_id: int) -> dict | None:
         rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))

@@ -64,7 +64,7 @@ def test_reopen_is_idempotent_and_keeps_data(tmp_path):
         schema = s.db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
     with Store(tmp_path / "news.db") as s:
         assert s.db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
-        assert s.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+        assert s.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == SCHEMA_VERSION
         assert s.known_urls("goyang-ilbo") == {"https://a.kr/1"}
 
 
@@ -235,3 +235,12 @@ def test_pipelines_store_and_count_per_site(tmp_path):
                                     "krnews/duplicates/paju": 1}  # fmt: skip
     with Store(tmp_path / "news.db") as s:
         assert s.known_urls("paju") == {"https://b.kr/1", "https://c.kr/1"}
+
+
+def test_alias_of_a_redirected_article_is_known(store):
+    short, final = "https://a.kr/article/7", "https://a.kr/news/society/20261102/7"
+    article_id, _ = store.save_article({**article(final), "requested_url": short})
+    assert store.is_known_url(short) and store.is_known_url(final)
+    assert not store.is_known_url("https://a.kr/article/8")
+    store.db.execute("DELETE FROM articles WHERE id = ?", [article_id])
+    assert not store.is_known_url(short)  # the alias goes with its article
