@@ -12,6 +12,7 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import defer
 from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
@@ -46,6 +47,10 @@ def failure_kind(failure: Failure) -> tuple[str, int | None, str]:
         return "dns", None, message
     if failure.check(DownloadCancelledError) and "max size" in str(exc):
         return "too_large", None, str(exc)
+    if failure.check(defer.CancelledError):
+        # Scrapy cancels a body that grows past DOWNLOAD_MAXSIZE while streaming (no
+        # Content-Length to refuse it up front); a timeout has its own error.
+        return "too_large", None, "download cancelled: body larger than the size cap"
     if failure.check(ResponseDataLossError):
         return "truncated", None, message
     if failure.check(IgnoreRequest):

@@ -51,6 +51,12 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 
+EXTENSIONS = {
+    "crawler.progress.ProgressLine": 500,
+}
+# The live progress line shows only on a terminal, and never with --quiet.
+KRNEWS_PROGRESS = True
+
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.clean.CleanPipeline": 200,
