@@ -1,0 +1,123 @@
+"""End-to-end crawl throughput: every pipeline on vs a bare Scrapy spider on the same pages.
+
+    python bench/crawl.py [--replicas 25]
+
+Serves `replicas` copies of the four demo sites, each copy on its own 127.0.x.y addresses (so
+100 sites by default, a few thousand pages), crawls them all at once with `krnews crawl` (all
+pipelines, a fresh store), then fetches exactly the same URLs with a bare Scrapy spider that has
+no pipelines and no store, with the same concurrency. Prints pages/s, peak memory and the ratio.
+Each crawl runs in its own process so that peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.demo.server import DemoSites  # noqa: E402
+
+SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 64,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+    "LOG_LEVEL": "WARNING",
+}
+
+FULL = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from crawler.cli import run_crawl
+from crawler.sites import load_config
+config = load_config({sites!r})
+start = time.perf_counter()
+code, summary = run_crawl(config, {db!r}, quiet=True, overrides={settings!r})
+elapsed = time.perf_counter() - start
+print(json.dumps({{"seconds": elapsed, "exit": code, "articles": summary.get("articles"),
+                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+"""
+
+BARE = """
+import json, resource, sys, time
+import scrapy
+from scrapy.crawler import CrawlerProcess
+urls = json.load(open({urls!r}))
+class Bare(scrapy.Spider):
+    name = "bare"
+    async def start(self):
+        for url in urls:
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True)
+    def parse(self, response):
+        response.xpath("//a/@href").getall()  # the least a crawler does with a page
+    def failed(self, failure):
+        pass
+settings = dict({settings!r}, ROBOTSTXT_OBEY=False, RETRY_ENABLED=False, REDIRECT_ENABLED=False,
+                TELNETCONSOLE_ENABLED=False)
+process = CrawlerProcess(settings)
+start = time.perf_counter()
+process.crawl(Bare)
+process.start()
+elapsed = time.perf_counter() - start
+print(json.dumps({{"seconds": elapsed, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+"""
+
+
+def _run(code: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        raise SystemExit(f"bench subprocess failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--replicas", type=int, default=25, help="copies of the 4 demo sites")
+    args = parser.parse_args()
+
+    servers = []
+    sites: list[dict] = []
+    try:
+        for r in range(args.replicas):
+            hosts = [f"127.0.{1 + r // 60}.{10 + (r % 60) * 4 + k}" for k in range(4)]
+            demo = DemoSites(port=0, hosts=hosts)
+            demo.start()
+            servers.append(demo)
+            sites += [{"name": f"{s['name']}-{r}", "home": s["home"]} for s in demo.sites]
+        with tempfile.TemporaryDirectory() as tmp:
+            sites_toml = Path(tmp) / "sites.toml"
+            sites_toml.write_text("".join(
+                f'[[site]]\nname = "{s["name"]}"\nhome = "{s["home"]}"\n\n' for s in sites))
+            full = _run(FULL.format(root=str(ROOT), sites=str(sites_toml), db=str(Path(tmp) / "b.db"),
+                                    settings=SETTINGS))
+            urls = []
+            for demo in servers:
+                by_name = {s["name"]: s["home"].rstrip("/") for s in demo.sites}
+                urls += [by_name[site] + path for site, _m, path, _h in demo.requests]
+            pages = len(urls)
+            url_file = Path(tmp) / "urls.json"
+            url_file.write_text(json.dumps(urls))
+            bare = _run(BARE.format(urls=str(url_file), settings=SETTINGS))
+    finally:
+        for demo in servers:
+            demo.close()
+
+    full_rate = pages / full["seconds"]
+    bare_rate = pages / bare["seconds"]
+    print(f"sites: {len(sites)}  pages: {pages}  articles stored: {full['articles']}")
+    print(f"full pipeline : {full['seconds']:7.2f} s  {full_rate:8.1f} pages/s  "
+          f"peak RSS {full['maxrss_kb'] / 1024:7.1f} MiB")
+    print(f"bare Scrapy   : {bare['seconds']:7.2f} s  {bare_rate:8.1f} pages/s  "
+          f"peak RSS {bare['maxrss_kb'] / 1024:7.1f} MiB")
+    print(f"ratio full/bare pages/s: {full_rate / bare_rate:.2f}  (target >= 0.50)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""The CLI as cron and people use it: exit codes, messages, logs, `scrapy crawl`, `extract`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from crawler.demo.render import render_article
+from crawler.demo.server import DemoSites
+from crawler.lock import CrawlLock
+from tests.conftest import ROOT, krnews, rows, write_sites
+
+
+def test_bad_config_exits_2_before_any_request(tmp_path):
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[[site]]\nname = "x"\n', encoding="utf-8")
+    result = krnews("crawl", "--sites", str(sites), "--db", str(tmp_path / "n.db"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"krnews: {sites}: site 'x': missing home URL"
+    assert not (tmp_path / "n.db").exists()
+
+
+def test_bad_crawl_table_exits_2(tmp_path):
+    sites = write_sites(tmp_path / "sites.toml", [{"name": "x", "home": "http://127.0.0.40:9/"}],
+                        extra="[crawl]\ndownload_delay = \"fast\"\n")
+    result = krnews("crawl", "--sites", str(sites), "--db", str(tmp_path / "n.db"))
+    assert result.returncode == 2 and "download_delay must be a float" in result.stderr
+
+
+def test_unknown_site_name_exits_2(tmp_path):
+    sites = write_sites(tmp_path / "sites.toml", [{"name": "x", "home": "http://127.0.0.40:9/"}])
+    result = krnews("crawl", "--sites", str(sites), "--db", str(tmp_path / "n.db"), "--site", "y")
+    assert result.returncode == 2 and "no site named y" in result.stderr
+
+
+def test_second_crawl_on_the_same_db_exits_75_at_once(tmp_path):
+    sites = write_sites(tmp_path / "sites.toml", [{"name": "x", "home": "http://127.0.0.40:9/"}])
+    db = tmp_path / "n.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys,time; from crawler.lock import CrawlLock; "
+         "CrawlLock(sys.argv[1]).acquire(); print('held', flush=True); time.sleep(30)", str(db)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        result = krnews("crawl", "--sites", str(sites), "--db", str(db))
+        assert result.returncode == 75
+        assert time.monotonic() - started < 15
+        lines = result.stderr.strip().splitlines()
+        assert lines == [f"krnews: another crawl (pid {holder.pid}) is running on {db}; try later"]
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_quiet_log_file_and_run_row(tmp_path):
+    with DemoSites(port=0) as demo:
+        sites = write_sites(tmp_path / "sites.toml", demo.sites[:1])
+        db, log = tmp_path / "n.db", tmp_path / "crawl.log"
+        result = krnews("crawl", "--sites", str(sites), "--db", str(db), "--quiet",
+                        "--log-file", str(log))
+    assert result.returncode in (0, 1)
+    assert " INFO: " not in result.stderr  # quiet: warnings and the summary only
+    assert result.stderr.strip().splitlines()[-1].startswith("krnews: run 1 ")
+    logged = log.read_text(encoding="utf-8")
+    assert " INFO: Spider opened" in logged and " INFO: Spider closed (finished)" in logged
+    run = rows(db, "SELECT * FROM runs")[0]
+    assert run["finished"] and run["exit_code"] == result.returncode and run["articles"] >= 15
+
+
+def test_scrapy_crawl_news_works_as_scrapy_users_expect(tmp_path):
+    with DemoSites(port=0) as demo:
+        sites = write_sites(tmp_path / "sites.toml", demo.sites[:1])
+        db = tmp_path / "news.db"
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={sites}",
+             "-s", f"KRNEWS_DB={db}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(rows(db, "SELECT id FROM articles")) >= 15
+    assert rows(db, "SELECT status FROM runs")[0]["status"] in ("ok", "partial")
+
+
+def test_extract_prints_json_per_page(tmp_path):
+    path, body, _headers = render_article("newsview", 0)
+    page = tmp_path / "page.html"
+    page.write_bytes(body)
+    result = krnews("extract", "--url", "http://127.0.0.12" + path, str(page))
+    assert result.returncode == 0, result.stderr
+    article = json.loads(result.stdout)
+    from crawler.demo.content import site_by_name
+
+    expected = site_by_name("newsview").articles[0]
+    assert article["title"] == expected.title and article["body"] == expected.body
+    assert "paragraphs" not in article and isinstance(article["images"], list)
+
+
+def test_help_lists_every_design_command():
+    result = krnews("--help")
+    for command in ("demo", "crawl", "report", "search", "extract"):
+        assert f"  {command} " in result.stdout

@@ -1,0 +1,151 @@
+"""The whole path, for real: the bundled demo sites crawled into a store by `krnews crawl`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+import pytest
+from protego import Protego
+
+from crawler.demo.server import DemoSites
+from crawler.urls import canonical_url
+from tests.conftest import krnews, rows, write_sites
+
+FIELDS = ("title", "author", "published", "body")
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """Two crawls of the demo sites into one store, with snapshots after each."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    with DemoSites(port=0) as demo:
+        sites = write_sites(tmp / "sites.toml", demo.sites)
+        db = tmp / "news.db"
+        first = krnews("crawl", "--sites", str(sites), "--db", str(db))
+        after_first = rows(db, "SELECT * FROM articles ORDER BY id")
+        requests_first = len(demo.requests)
+        second = krnews("crawl", "--sites", str(sites), "--db", str(db))
+        after_second = rows(db, "SELECT * FROM articles ORDER BY id")
+        yield {
+            "demo": demo, "db": db, "first": first, "second": second,
+            "after_first": after_first, "after_second": after_second,
+            "requests_first": demo.requests[:requests_first],
+            "requests_second": demo.requests[requests_first:],
+        }
+
+
+def _by_url(articles):
+    return {a["url"]: a for a in articles}
+
+
+def test_first_crawl_finishes_with_a_summary(crawled):
+    first = crawled["first"]
+    # The demo sites carry dead links on purpose, so "done, some fetches failed" is right.
+    assert first.returncode in (0, 1), first.stderr[-3000:]
+    assert "krnews: run 1 " in first.stderr
+    db = crawled["db"]
+    dead = rows(db, "SELECT kind FROM fetches WHERE run_id = 1 AND kind = 'http_404'")
+    assert dead, "the dead links of the demo sites should be recorded as http_404 fetches"
+    assert first.returncode == 1
+
+
+def test_every_demo_article_stored_once_with_expected_fields(crawled):
+    stored = _by_url(crawled["after_first"])
+    expected = crawled["demo"].expected
+    assert len(crawled["after_first"]) == len(stored)  # url is unique
+    mismatches = []
+    for exp in expected:
+        url = canonical_url(exp["url"])
+        assert url in stored, f"not stored: {exp['site']} {url}"
+        got = stored[url]
+        for field in FIELDS:
+            if got[field] != exp[field]:
+                mismatches.append((exp["site"], url, field, exp[field], got[field]))
+    assert not mismatches, "\n".join(map(repr, mismatches[:10]))
+
+
+def test_nothing_but_articles_stored(crawled):
+    expected = {canonical_url(e["url"]) for e in crawled["demo"].expected}
+    stored = {a["url"] for a in crawled["after_first"]}
+    assert stored - expected == set(), "list, tag, print or error pages were stored"
+
+
+def test_robots_disallowed_urls_never_requested(crawled):
+    demo = crawled["demo"]
+    robots = {}
+    by_site = {s["name"]: s["home"] for s in demo.sites}
+    for site, _method, path, _headers in demo.requests:
+        if site not in robots:
+            import urllib.request
+
+            with urllib.request.urlopen(by_site[site].rstrip("/") + "/robots.txt") as resp:
+                robots[site] = Protego.parse(resp.read().decode("utf-8"))
+    checked = 0
+    for site, _method, path, _headers in demo.requests:
+        if path == "/robots.txt":
+            continue
+        url = by_site[site].rstrip("/") + path
+        assert robots[site].can_fetch(url, "kr-news-crawler"), f"disallowed but requested: {url}"
+        checked += 1
+    assert checked > 50
+
+
+def test_euc_kr_site_text_intact(crawled):
+    bodies = " ".join((a["title"] or "") + (a["body"] or "") for a in crawled["after_first"])
+    assert "\ufffd" not in bodies
+    rare = [e for e in crawled["demo"].expected if any(ch in e["body"] for ch in "똠뷁")]
+    assert rare, "the demo's EUC-KR site should carry CP949-only syllables"
+    stored = _by_url(crawled["after_first"])
+    for exp in rare:
+        assert stored[canonical_url(exp["url"])]["body"] == exp["body"]
+
+
+def test_second_crawl_stores_nothing_new_and_changes_nothing(crawled):
+    second = crawled["second"]
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert crawled["after_second"] == crawled["after_first"]
+
+
+def test_second_crawl_requests_at_most_five_percent_of_the_first(crawled):
+    first, second = crawled["requests_first"], crawled["requests_second"]
+    article_paths = {urlsplit(e["url"]).path + ("?" + urlsplit(e["url"]).query if urlsplit(e["url"]).query else "")
+                     for e in crawled["demo"].expected}
+    refetched = [p for _s, _m, p, _h in second if p in article_paths]
+    assert refetched == [], f"known articles fetched again: {refetched[:5]}"
+    # what the second run may fetch: robots.txt, home pages, feeds, sitemaps, first list pages
+    assert len(second) <= 0.05 * len(first) + 4 * len(crawled["demo"].sites), (
+        len(second), len(first))
+
+
+def test_syndicated_press_release_is_one_cluster(crawled):
+    stored = _by_url(crawled["after_first"])
+    groups = defaultdict(list)
+    for exp in crawled["demo"].expected:
+        if exp.get("dup_group"):
+            groups[exp["dup_group"]].append(stored[canonical_url(exp["url"])])
+    assert groups, "the demo should carry a syndicated press release"
+    for members in groups.values():
+        assert len(members) >= 3
+        canonical = min(members, key=lambda a: (a["published"], a["id"]))
+        assert canonical["dup_of"] is None
+        for other in members:
+            if other is not canonical:
+                assert other["dup_of"] == canonical["id"], (other["url"], other["dup_of"])
+                assert other["similarity"] is not None and other["similarity"] > 0.5
+    # no article outside the press release is linked
+    in_groups = {a["id"] for m in groups.values() for a in m}
+    stray = [a["url"] for a in crawled["after_first"] if a["dup_of"] and a["id"] not in in_groups]
+    assert stray == []
+
+
+def test_runs_and_site_rows(crawled):
+    db = crawled["db"]
+    runs = rows(db, "SELECT * FROM runs ORDER BY id")
+    # The first run met the dead links; the second knows them as gone and does not ask again.
+    assert [(r["status"], r["exit_code"]) for r in runs] == [("partial", 1), ("ok", 0)]
+    assert runs[0]["articles"] == len(crawled["demo"].expected)
+    assert runs[1]["articles"] == 0
+    per_site = rows(db, "SELECT * FROM run_sites WHERE run_id = ?", (runs[0]["id"],))
+    assert {r["site"] for r in per_site} == {s["name"] for s in crawled["demo"].sites}
+    assert all(r["pages"] > 0 and r["articles"] >= 15 for r in per_site)
