@@ -45,12 +45,11 @@ def failure_kind(failure: Failure) -> tuple[str, int | None, str]:
         return "connection_refused", None, message
     if failure.check(CannotResolveHostError, tx_error.DNSLookupError):
         return "dns", None, message
-    if failure.check(DownloadCancelledError) and "max size" in str(exc):
-        return "too_large", None, str(exc)
-    if failure.check(defer.CancelledError):
-        # Scrapy cancels a body that grows past DOWNLOAD_MAXSIZE while streaming (no
-        # Content-Length to refuse it up front); a timeout has its own error.
-        return "too_large", None, "download cancelled: body larger than the size cap"
+    if failure.check(DownloadCancelledError, defer.CancelledError):
+        # Scrapy cancels a download whose declared size, or whose body while streaming (no
+        # Content-Length to refuse it up front), passes DOWNLOAD_MAXSIZE; the streaming case
+        # carries no message. A timeout has its own error.
+        return "too_large", None, str(exc) or "download cancelled: body larger than the size cap"
     if failure.check(ResponseDataLossError):
         return "truncated", None, message
     if failure.check(IgnoreRequest):

@@ -470,7 +470,9 @@ class NewsSpider(scrapy.Spider):
         if kind == "robots_disallowed":
             self.crawler.stats.inc_value("krnews/robots_disallowed")
             return None
-        self._record(request.meta["site"], request.url, kind, status, message)
+        # The URL as linked: for a redirect loop, where the chain started.
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        self._record(request.meta["site"], url, kind, status, message)
         return None
 
     def _record(self, site: str, url: str, kind: str, status: int | None, message: str) -> None:

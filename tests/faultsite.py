@@ -17,7 +17,7 @@ GOOD = {1: 0, 2: 1, 3: 2}  # idxno -> index of a hangang-ilbo demo article
 # idxno -> (fault kind the crawler must record, or None when the page must end up stored)
 FAULTS = {
     9001: "timeout",           # the server accepts and then says nothing
-    9002: "connection_reset",  # RST in the middle of the answer
+    9002: "connection_reset",  # RST instead of an answer
     9003: "http_5xx",          # 500 on every try
     9004: "http_404",
     9005: "http_410",
@@ -95,13 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return None
         if idxno == 9002:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", "4000")
-            self.end_headers()
-            self.wfile.write(b"<html><body>" + b"x" * 100)
-            self.wfile.flush()
-            # SO_LINGER 0: close() sends RST instead of FIN, a real connection reset.
+            # SO_LINGER 0: close() sends RST instead of FIN, a real connection reset, before
+            # a byte of the answer (a reset in mid-body is the truncated case).
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
             self.close_connection = True
