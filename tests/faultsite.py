@@ -36,8 +36,9 @@ def article_path(idxno: int) -> str:
     return f"/news/articleView.html?idxno={idxno}"
 
 
-def _home() -> bytes:
-    links = "".join(f'<li><a href="{article_path(i)}">기사 {i}</a></li>' for i in [*GOOD, *FAULTS])
+def _home(good_only: bool = False) -> bytes:
+    ids = list(GOOD) if good_only else [*GOOD, *FAULTS]
+    links = "".join(f'<li><a href="{article_path(i)}">기사 {i}</a></li>' for i in ids)
     return (f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><title>장애신문</title>'
             f'</head><body><h1>장애신문</h1><ul class="article-list">{links}</ul></body></html>'
             ).encode()
@@ -79,9 +80,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(404, b"not found", "text/plain")
             if mode == "robots500":
                 return self._send(500, b"oops", "text/plain")
+            if mode == "crawldelay":
+                return self._send(200, b"User-agent: *\nCrawl-delay: 1\n", "text/plain")
             return self._send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
         if self.path == "/":
-            return self._send(200, _home())
+            return self._send(200, _home(good_only=mode in ("good", "crawldelay")))
         if not self.path.startswith("/news/articleView.html?idxno="):
             return self._send(404, b"<html><body>404</body></html>")
         idxno = int(self.path.rsplit("=", 1)[1])
@@ -169,15 +172,18 @@ class _Server(ThreadingHTTPServer):
         self.mode = mode
         self.flaky_served = False
         self.paths: list[str] = []
+        self.times: list[float] = []
         self._lock = threading.Lock()
 
     def record(self, path: str) -> None:
         with self._lock:
             self.paths.append(path)
+            self.times.append(time.monotonic())
 
 
 class FaultSite:
-    """`mode`: "faults" (every fault above), "robots404" or "robots500" (only robots differs)."""
+    """`mode`: "faults" (every fault above); "robots404", "robots500" or "crawldelay" (only
+    robots.txt differs); "good" (the home page links only the good articles)."""
 
     def __init__(self, host: str = "127.0.0.30", mode: str = "faults"):
         self.server = _Server((host, 0), mode)
