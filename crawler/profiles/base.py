@@ -1,0 +1,291 @@
+"""A CMS profile: a small declarative class of URL patterns, detection markers and XPaths.
+
+Subclasses only set attributes (STYLE.md, on Fundus); `Profile.extract` walks them. Dates come
+from JSON-LD and meta first (machine-readable, with seconds and zone) unless a profile's
+`date_sources` says its family prints wrong ones; headline and byline come from what a reader
+sees first, because metadata glues the site name on and holds "홍길동 기자" or a desk name; the
+generic rules (crawler/profiles/generic.py) fill in whatever a profile leaves out.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import ClassVar
+
+from lxml import etree, html
+
+from crawler import bylines, dates
+from crawler.profiles import blocks, generic, meta
+from crawler.text import normalize
+
+XPath = etree.XPath
+
+
+def xpaths(*exprs: str) -> tuple[etree.XPath, ...]:
+    return tuple(XPath(e) for e in exprs)
+
+
+def _first_text(doc: html.HtmlElement, exprs: tuple[etree.XPath, ...]) -> str | None:
+    for xp in exprs:
+        for el in xp(doc):
+            text = normalize(el if isinstance(el, str) else el.text_content())
+            if text:
+                return text
+    return None
+
+
+def _first_date(metas: dict, keys: tuple[str, ...]) -> str | None:
+    return next((d for d in (dates.parse_date(metas.get(k)) for k in keys) if d), None)
+
+
+def _spaced_text(el) -> str:
+    """Text of a byline/dateline element; its parts are often adjacent <span>s with no space."""
+    return normalize(el if isinstance(el, str) else " ".join(el.itertext()))
+
+
+class NotArticleLayout(Exception):
+    """The page has the shape of something else (a list of links); `reason` says what."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Past this share of the body's text inside <a>, the "body" is a list of headlines.
+MAX_LINK_DENSITY = 0.5
+
+
+class Profile:
+    name: ClassVar[str] = "generic"
+    version: ClassVar[str] = ""  # date of the family's markup this profile reads, "2024-05"
+    # URL classification, as regexes searched in the full URL.
+    article_urls: ClassVar[tuple[str, ...]] = ()
+    list_urls: ClassVar[tuple[str, ...]] = ()
+    skip_urls: ClassVar[tuple[str, ...]] = ()
+    # Detection: any generator regex or markup marker (a substring of the HTML) or XPath.
+    generator: ClassVar[str | None] = None
+    markers: ClassVar[tuple[str, ...]] = ()
+    marker_xpaths: ClassVar[tuple[etree.XPath, ...]] = ()
+    # Fields.
+    title: ClassVar[tuple[etree.XPath, ...]] = ()
+    subtitle: ClassVar[tuple[etree.XPath, ...]] = ()
+    byline: ClassVar[tuple[etree.XPath, ...]] = ()
+    dateline: ClassVar[tuple[etree.XPath, ...]] = ()
+    section: ClassVar[tuple[etree.XPath, ...]] = ()
+    body: ClassVar[tuple[etree.XPath, ...]] = ()
+    remove: ClassVar[tuple[etree.XPath, ...]] = ()  # inside the body, besides the generic rules
+    captions: ClassVar[tuple[etree.XPath, ...]] = ()  # relative to an <img>
+    # Which source wins for dates: a family whose meta times are wrong says ("visible", "meta").
+    date_sources: ClassVar[tuple[str, ...]] = ("jsonld", "meta", "visible")
+
+    # -- detection ---------------------------------------------------------------------------
+
+    def __init__(self) -> None:
+        # One alternation per kind: every link of every crawled page passes through here.
+        self._url_rules = tuple(
+            (kind, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
+            for kind, patterns in (
+                ("skip", self.skip_urls),
+                ("article", self.article_urls),
+                ("list", self.list_urls),
+            )
+            if patterns
+        )
+
+    def url_kind(self, url: str) -> str | None:
+        for kind, pattern in self._url_rules:
+            if pattern.search(url):
+                return kind
+        return None
+
+    def score(self, doc: html.HtmlElement, source: str, url: str) -> int:
+        """How surely this page is of this family: URL 2, generator 3, each marker 1."""
+        points = 2 if self.url_kind(url) == "article" else 0
+        if self.generator:
+            gen = " ".join(
+                doc.xpath('//meta[translate(@name,"GENERATOR","generator")="generator"]/@content')
+            )
+            if re.search(self.generator, gen, re.IGNORECASE):
+                points += 3
+        points += sum(1 for m in self.markers if m in source)
+        points += sum(1 for xp in self.marker_xpaths if xp(doc))
+        return points
+
+    # -- extraction --------------------------------------------------------------------------
+
+    def extract(self, doc: html.HtmlElement, url: str) -> dict:
+        metas = meta.meta_values(doc)
+        ld = meta.json_ld_article(doc)
+        site_name = normalize(metas.get("og:site_name")) or None
+        published, updated = self.dates(doc, metas, ld)
+        author, email = self.author(doc, metas, ld)
+        body_el = self.body_element(doc)
+        title = self.headline(doc, metas, ld, site_name, body_el)
+        subtitle = self.deck(doc, ld)
+        images: list[dict] = []
+        paragraphs: list[str] = []
+        if body_el is not None:
+            body_el = copy.deepcopy(body_el)  # pruning must not change what other fields read
+            blocks.prune(body_el, self.remove + generic.REMOVE)
+            if blocks.link_density(body_el) > MAX_LINK_DENSITY:
+                raise NotArticleLayout("link_list")
+            images = blocks.take_images(body_el, url, self.captions + generic.CAPTIONS)
+            paragraphs = blocks.text_blocks(body_el)
+        if author is None or email is None:
+            author, email = self.byline_in_body(paragraphs, author, email)
+        return {
+            "url": url,
+            "title": title,
+            # Some templates call the headline cell "sub_title" (the title of a sub page).
+            "subtitle": subtitle if subtitle != title else None,
+            "author": author,
+            "author_email": email,
+            "published": published,
+            "updated": updated,
+            "section": self.section_name(doc, metas, ld),
+            "lang": "ko",
+            "profile": self.name,
+            "paragraphs": paragraphs,
+            "images": images,
+        }
+
+    def headline(
+        self, doc, metas: dict, ld: dict, site_name: str | None, body_el=None
+    ) -> str | None:
+        visible = _first_text(doc, self.title)
+        if visible:
+            return visible
+        declared = next(
+            (
+                normalize(c)
+                for c in (
+                    ld.get("headline"),
+                    metas.get("og:title"),
+                    metas.get("twitter:title"),
+                    doc.findtext(".//title"),
+                )
+                if isinstance(c, str) and normalize(c)
+            ),
+            None,
+        )
+        # A generic guess (an <h1>, a "headline" class) counts only when the page's own metadata
+        # agrees: the first <h1> of an unknown layout is as often the logo as the headline.
+        for xp in generic.TITLE:
+            for el in xp(doc):
+                text = normalize(el.text_content())
+                if text and (declared is None or (len(text) > 5 and text in declared)):
+                    return text
+        in_page = generic.title_in_page(doc, declared) if declared else None
+        return (
+            in_page
+            or (generic.heading_before(doc, body_el) if body_el is not None else None)
+            or (meta.strip_site_name(declared, site_name) if declared else None)
+        )
+
+    def deck(self, doc, ld: dict) -> str | None:
+        alternative = ld.get("alternativeHeadline")
+        # A family profile knows where its deck sits; no match there means the story has none.
+        fallback = () if self.subtitle else generic.SUBTITLE
+        return _first_text(doc, self.subtitle + fallback) or (
+            normalize(alternative) or None if isinstance(alternative, str) else None
+        )
+
+    def dates(self, doc, metas: dict, ld: dict) -> tuple[str | None, str | None]:
+        published = updated = None
+        for source in self.date_sources:
+            if source == "jsonld":
+                pub, upd = (
+                    dates.parse_date(ld.get("datePublished")),
+                    dates.parse_date(ld.get("dateModified")),
+                )
+            elif source == "meta":
+                pub = _first_date(metas, generic.META_PUBLISHED)
+                upd = _first_date(metas, generic.META_UPDATED)
+            else:
+                pub, upd = None, None
+                # The profile's own dateline first: the generic XPaths scan the whole page.
+                for group in (self.dateline, generic.DATELINE):
+                    text = " ".join(_spaced_text(el) for xp in group for el in xp(doc))
+                    pub, upd = dates.published_and_updated(text)
+                    if pub:
+                        break
+                if pub is None:
+                    pub, upd = self.dateline_anywhere(doc)
+            published = published or pub
+            updated = updated or upd
+            if published:
+                break
+        return published, updated if updated != published else None
+
+    def author(self, doc, metas: dict, ld: dict) -> tuple[str | None, str | None]:
+        name = email = None
+        for xp in self.byline + generic.BYLINE:
+            for el in xp(doc):
+                found = bylines.parse_byline(_spaced_text(el))
+                name, email = name or found.name, email or found.email
+                if email is None and not isinstance(el, str):
+                    mail = el.xpath('.//a[starts-with(@href,"mailto:")]/@href')
+                    email = mail[0].removeprefix("mailto:") if mail else None
+            if name:
+                break
+        if not name:
+            for raw in (meta.ld_author(ld), *(metas.get(k) for k in generic.META_AUTHOR)):
+                if raw:
+                    found = bylines.parse_byline(raw)
+                    # A bare "홍길동" in meta has no role word for the byline parser to anchor on.
+                    name = found.name or (raw if re.fullmatch(r"[가-힣]{2,4}", raw) else None)
+                    email = email or found.email
+                    if name:
+                        break
+        if not name:
+            found = next(
+                (
+                    bylines.parse_byline(t)
+                    for t in generic.short_texts(doc)
+                    if bylines.is_byline_line(t)
+                ),
+                None,
+            )
+            if found:
+                name, email = found.name, email or found.email
+        return name, email or meta.ld_author_email(ld)
+
+    @staticmethod
+    def dateline_anywhere(doc) -> tuple[str | None, str | None]:
+        """The first short labelled dateline anywhere on the page ("기자 | 기사입력 …")."""
+        for text in generic.short_texts(doc):
+            if dates.is_dateline(text) or (bylines.is_byline_line(text) and dates.has_date(text)):
+                published, updated = dates.published_and_updated(text)
+                if published:
+                    return published, updated
+        return None, None
+
+    @staticmethod
+    def byline_in_body(paragraphs: list[str], author, email) -> tuple[str | None, str | None]:
+        """Many papers sign at the end of the text ("홍길동 기자 hong@…"); use it if the header
+        had no name or address. The clean stage drops that line from the body."""
+        for line in reversed(paragraphs[-3:]):
+            if bylines.is_byline_line(line):
+                found = bylines.parse_byline(line)
+                if author is None or found.name == author:
+                    return author or found.name, email or found.email
+        return author, email
+
+    def section_name(self, doc, metas: dict, ld: dict) -> str | None:
+        return (
+            _first_text(doc, self.section)
+            or meta.ld_section(ld)
+            or normalize(metas.get("article:section"))
+            or None
+        )
+
+    def has_body(self, doc: html.HtmlElement) -> bool:
+        return any(xp(doc) for xp in self.body)
+
+    def body_element(self, doc: html.HtmlElement) -> html.HtmlElement | None:
+        for xp in self.body:
+            found = xp(doc)
+            if found:
+                return found[0]
+        return generic.best_body(doc)
