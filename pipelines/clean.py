@@ -1,0 +1,169 @@
+"""Clean stage: paragraphs to `body`, without one line of boilerplate (issue 4).
+
+Order matters: the page's own repeats (title block printed twice, bylines, datelines, captions)
+go first, then the rule tables of crawler.boilerplate, then what this site has taught us
+(`BoilerplateMemory`). Text is already normalised by the extract stage; nothing here
+normalises again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+from crawler import boilerplate, bylines, dates
+
+# A line seen in this many stored articles of one site is that site's boilerplate. Three, not
+# two: one story re-posted in a second section must not teach us its own paragraphs.
+MIN_ARTICLES = 3
+# Only short lines are learned: footers and promos are one line; a long paragraph that recurs
+# is a duplicate story, which is dedup's business, not boilerplate.
+MAX_LEARNED_LEN = 200
+# Site boilerplate that survives the rules sits at the edges of the text (a fixed lead-in, a
+# footer promo); counting only the edge lines keeps the table small: ~6 rows per article.
+EDGE_LINES = (2, 4)  # first, last
+
+BOILERPLATE_DDL = """
+CREATE TABLE IF NOT EXISTS boilerplate_lines(
+    site TEXT NOT NULL, line_hash TEXT NOT NULL, line TEXT NOT NULL,
+    articles INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (site, line_hash))
+"""
+
+
+def line_hash(line: str) -> str:
+    return hashlib.sha1(line.encode("utf-8")).hexdigest()
+
+
+def _connection(db) -> sqlite3.Connection:
+    # A sqlite_utils.Database wraps the connection as `.conn`; a plain connection is fine too.
+    return getattr(db, "conn", db)
+
+
+class BoilerplateMemory:
+    """Site-learned boilerplate, persisted in the store's `boilerplate_lines` table.
+
+    The store calls `observe(db, site, lines)` inside each article's transaction so that counts
+    never drift from `articles`; the clean stage asks `is_boilerplate(site, line)`.
+    """
+
+    def __init__(self, db=None, min_articles: int = MIN_ARTICLES) -> None:
+        self.db = db
+        self.min_articles = min_articles
+
+    def observe(self, db, site: str, lines) -> None:
+        conn = _connection(db)
+        rows = [
+            (site, line_hash(line), line)
+            for line in dict.fromkeys(lines)  # one article counts once per line
+            if line and len(line) <= MAX_LEARNED_LEN
+        ]
+        conn.executemany(
+            "INSERT INTO boilerplate_lines(site, line_hash, line, articles) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT(site, line_hash) DO UPDATE SET articles = articles + 1",
+            rows,
+        )
+
+    def on_save(self, db, article_id: int, article: dict) -> None:
+        """`Store(on_save=[memory.on_save])` hook: counts the stored body's lines."""
+        if article.get("site") and article.get("body"):
+            lines = article["body"].split("\n")
+            head, tail = EDGE_LINES
+            self.observe(db, article["site"], lines[:head] + lines[head:][-tail:])
+
+    def is_boilerplate(self, site: str | None, line: str) -> bool:
+        if self.db is None or not site or len(line) > MAX_LEARNED_LEN:
+            return False
+        try:
+            row = (
+                _connection(self.db)
+                .execute(
+                    "SELECT articles FROM boilerplate_lines WHERE site = ? AND line_hash = ?",
+                    (site, line_hash(line)),
+                )
+                .fetchone()
+            )
+        except sqlite3.OperationalError:
+            return False  # a store not yet migrated has learned nothing
+        return bool(row) and row[0] >= self.min_articles
+
+
+def _page_repeat(line: str, article: dict, captions: set[str]) -> str | None:
+    """Why `line` repeats something the page shows elsewhere, or None."""
+    if line in (article.get("title"), article.get("subtitle")):
+        return "title_repeat"
+    if line in captions:
+        return "caption"
+    if _is_signature(line):
+        return "byline"
+    return None
+
+
+def _is_signature(line: str) -> bool:
+    return bylines.is_byline_line(line) or dates.is_dateline(line)
+
+
+def drop_title_block(paragraphs: list[str], title: str | None) -> list[str]:
+    """Remove the title block a CMS prints again at the top of the body: the title, then a
+    subtitle we may not know, then "기자 | 입력 : …". Only when that shape is there."""
+    head = paragraphs[:3]
+    if not title or title not in head:
+        return paragraphs
+    start = head.index(title)
+    for end in range(start + 1, min(start + 4, len(paragraphs))):
+        if _is_signature(paragraphs[end]):
+            return paragraphs[:start] + paragraphs[end + 1 :]
+    return paragraphs
+
+
+def clean_paragraphs(article: dict, memory: BoilerplateMemory | None = None) -> list[str]:
+    captions = {img["caption"] for img in article.get("images", ()) if img.get("caption")}
+    site = article.get("site")
+    kept: list[str] = []
+    seen: set[str] = set()
+    for line in drop_title_block(list(article.get("paragraphs", ())), article.get("title")):
+        if boilerplate.is_tail_marker(line):
+            break  # galleries, related lists and comment forms follow; none of it is article
+        if line in seen:
+            continue  # a block printed twice on one page (DESIGN.md §5)
+        seen.add(line)
+        if _page_repeat(line, article, captions) or boilerplate.line_kind(line):
+            continue
+        if memory is not None and memory.is_boilerplate(site, line):
+            continue
+        if not kept:
+            line = bylines.strip_leading_byline(line)
+            if not line:
+                continue
+        kept.append(line)
+    return kept
+
+
+def clean_article(article: dict, memory: BoilerplateMemory | None = None) -> dict:
+    """The article with `body` set: paragraphs without boilerplate, joined by "\\n"."""
+    cleaned = dict(article)
+    cleaned["body"] = "\n".join(clean_paragraphs(article, memory))
+    return cleaned
+
+
+class CleanPipeline:
+    """Scrapy item pipeline around `clean_article`; reads the learned lines from KRNEWS_DB."""
+
+    def __init__(self, memory: BoilerplateMemory | None = None) -> None:
+        self.memory = memory
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        path = crawler.settings.get("KRNEWS_DB")
+        threshold = crawler.settings.getint("KRNEWS_BOILERPLATE_MIN_ARTICLES", MIN_ARTICLES)
+        if not path:
+            return cls(None)
+        # A reader of its own: WAL lets it see each committed article while the store writes.
+        conn = sqlite3.connect(path, check_same_thread=False)
+        return cls(BoilerplateMemory(conn, threshold))
+
+    def close_spider(self, spider=None) -> None:
+        if self.memory is not None and self.memory.db is not None:
+            self.memory.db.close()
+
+    def process_item(self, item: dict, spider=None) -> dict:
+        return clean_article(item, self.memory)

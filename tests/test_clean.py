@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from crawler import boilerplate
+from pipelines.clean import (
+    BOILERPLATE_DDL,
+    MIN_ARTICLES,
+    BoilerplateMemory,
+    CleanPipeline,
+    clean_article,
+)
+
+TITLE = "고양시, 통일한국 실리콘밸리 세계 네트워크 출범"
+SUBTITLE = "104개국·285개 도시 참여… 글로벌 센터 건립 합의"
+TEXT = [
+    "최성 고양시장은 8일 세계한인무역협회와 투자유치 협정서를 체결하고 전략적 협력을 합의했다.",
+    "협정서에는 고양시 관내 글로벌센터 건립과 청년 취업 알선, 창업스쿨 개설 등이 담겼다.",
+    '시 관계자는 "광고 효과보다 실질적인 투자가 중요하다"며 "ⓒ 표시가 있는 사진은 쓰지 않는다"고 말했다.',
+    "자세한 내용은 시 뉴스레터에서 볼 수 있다.",
+    "시는 관련 기사를 모아 누리집에 올렸다.",
+]
+
+
+def article(paragraphs: list[str], **extra) -> dict:
+    return {"title": TITLE, "subtitle": SUBTITLE, "paragraphs": paragraphs, "images": [], **extra}
+
+
+# One line per kind the issue names; each must go, article text around it must stay.
+KINDS = [
+    (boilerplate.ANTI_SPAM, "• 도배방지 이미지"),
+    (boilerplate.ANTI_SPAM, "자동등록방지 문자를 입력하세요"),
+    (boilerplate.GALLERY, "메인사진"),
+    (boilerplate.GALLERY, "1/2"),
+    (boilerplate.DATELINE, "입력 : 2017/07/09 [14:18]"),
+    (boilerplate.COPYRIGHT, "저작권자 © 고양일보 무단전재 및 재배포 금지"),
+    (boilerplate.COPYRIGHT, "ⓒ 뉴스뷰 & newsview.co.kr 무단전재 및 재배포 금지"),
+    (boilerplate.COPYRIGHT, "<저작권자 © 경기북부신문 무단전재 및 재배포금지>"),
+    (boilerplate.COPYRIGHT, "ⓒ 시티뉴스. 무단전재-재배포, AI 학습 및 활용 금지"),
+    (boilerplate.RELATED, "[관련기사]"),
+    (boilerplate.RELATED, "이 기사와 함께 많이 본 기사"),
+    (boilerplate.SHARE, "페이스북"),
+    (boilerplate.SHARE, "URL복사"),
+    (boilerplate.COMMENT, "댓글쓰기"),
+    (boilerplate.COMMENT, "댓글 정렬"),
+    (boilerplate.TIPOFF, "시민일보에 제보하세요. 기사제보 및 보도자료 jebo@simin.kr"),
+    (boilerplate.TIPOFF, "경기온뉴스 구독하기 · 카카오톡 채널 추가"),
+    (boilerplate.AD, "광고"),
+    (boilerplate.AD, "AD"),
+]
+
+
+@pytest.mark.parametrize(("kind", "line"), KINDS, ids=[f"{k}:{line}" for k, line in KINDS])
+def test_each_boilerplate_kind_is_named_and_removed(kind: str, line: str) -> None:
+    assert boilerplate.line_kind(line) == kind or boilerplate.is_tail_marker(line)
+    body = clean_article(article([TEXT[0], line, TEXT[1]]))["body"]
+    assert line not in body and TEXT[0] in body
+
+
+def test_article_text_that_mentions_boilerplate_words_stays() -> None:
+    for line in TEXT:
+        assert boilerplate.line_kind(line) is None
+    assert clean_article(article(TEXT))["body"] == "\n".join(TEXT)
+
+
+def test_tail_markers_end_the_article() -> None:
+    gallery = [
+        "도배방지 이미지",
+        "포토",
+        "메인사진",
+        "고양시 3개구 보건소, 치매관리사업 평가 ‘3관왕’ 달성",
+        "1/2",
+    ]
+    assert clean_article(article(TEXT[:2] + gallery))["body"] == "\n".join(TEXT[:2])
+    related = ["관련기사", "고양시, 청년 창업스쿨 1기 모집"]
+    assert clean_article(article(TEXT[:1] + related))["body"] == TEXT[0]
+
+
+def test_title_block_printed_twice_goes_even_when_the_subtitle_is_unknown() -> None:
+    block = [TITLE, SUBTITLE, "한명식 기자 | 입력 : 2017/07/09 [14:18]"]
+    assert clean_article(article(block + TEXT))["body"] == "\n".join(TEXT)
+    unknown_subtitle = article(block + TEXT, subtitle=None)
+    assert clean_article(unknown_subtitle)["body"] == "\n".join(TEXT)
+
+
+def test_bylines_datelines_captions_and_repeats_go() -> None:
+    caption = "월드옥타 투자유치 협약식에서 최성 고양시장과 박기출 회장이 악수하고 있다."
+    paragraphs = [
+        "[고양=홍길동 기자] " + TEXT[0],
+        caption,
+        TEXT[1],
+        TEXT[1],  # printed twice by a carousel
+        "입력 2024.05.12 10:31 | 수정 2024.05.12 11:00",
+        "홍길동 기자 hong@goyang.kr",
+    ]
+    got = clean_article(article(paragraphs, images=[{"url": "http://x/1.jpg", "caption": caption}]))
+    assert got["body"] == "\n".join(TEXT[:2])
+
+
+def test_clean_does_not_change_its_input() -> None:
+    source = article(["광고", TEXT[0]])
+    clean_article(source)
+    assert source["paragraphs"] == ["광고", TEXT[0]] and "body" not in source
+
+
+@pytest.fixture
+def db() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.execute(BOILERPLATE_DDL)
+    return conn
+
+
+PROMO = "한강일보는 고양·파주·김포의 소식을 매일 전합니다."
+
+
+def test_site_learned_boilerplate_needs_min_articles(db) -> None:
+    memory = BoilerplateMemory(db)
+    for n in range(MIN_ARTICLES):
+        first = clean_article(article([TEXT[n % 3], PROMO], site="hangang"), memory)
+        assert PROMO in first["body"]  # not learned yet
+        memory.observe(db, "hangang", first["body"].split("\n"))
+    learned = clean_article(article([TEXT[0], PROMO], site="hangang"), memory)
+    assert learned["body"] == TEXT[0]
+    # Another site has learned nothing.
+    other = clean_article(article([TEXT[0], PROMO], site="nuri"), memory)
+    assert PROMO in other["body"]
+
+
+def test_one_article_counts_a_line_once_and_long_paragraphs_are_never_learned(db) -> None:
+    memory = BoilerplateMemory(db, min_articles=2)
+    memory.observe(db, "hangang", [PROMO, PROMO, PROMO])
+    assert not memory.is_boilerplate("hangang", PROMO)
+    long_paragraph = "가" * 400
+    for _ in range(5):
+        memory.observe(db, "hangang", [long_paragraph])
+    assert not memory.is_boilerplate("hangang", long_paragraph)
+
+
+def test_learning_survives_between_crawls(tmp_path) -> None:
+    path = tmp_path / "news.db"
+    conn = sqlite3.connect(path)
+    conn.execute(BOILERPLATE_DDL)
+    memory = BoilerplateMemory(conn)
+    for _ in range(MIN_ARTICLES):
+        with conn:  # the store's per-article transaction
+            memory.observe(conn, "hangang", [PROMO, TEXT[0]])
+    conn.close()
+    again = BoilerplateMemory(sqlite3.connect(path))
+    assert again.is_boilerplate("hangang", PROMO)
+
+
+def test_store_hook_counts_the_stored_body(db) -> None:
+    memory = BoilerplateMemory(db, min_articles=2)
+    for article_id in (1, 2):
+        memory.on_save(db, article_id, {"site": "hangang", "body": f"{TEXT[article_id]}\n{PROMO}"})
+    assert memory.is_boilerplate("hangang", PROMO)
+    assert not memory.is_boilerplate("hangang", TEXT[1])
+
+
+def test_store_hook_counts_only_the_edge_lines(db) -> None:
+    lines = [f"{n}번째 문단입니다." for n in range(10)]
+    BoilerplateMemory(db).on_save(db, 1, {"site": "hangang", "body": "\n".join(lines)})
+    counted = {row[0] for row in db.execute("SELECT line FROM boilerplate_lines")}
+    assert counted == set(lines[:2] + lines[-4:])
+
+
+def test_memory_on_a_store_without_the_table_has_learned_nothing() -> None:
+    assert not BoilerplateMemory(sqlite3.connect(":memory:")).is_boilerplate("s", PROMO)
+
+
+def test_sqlite_utils_database_is_accepted(tmp_path) -> None:
+    import sqlite_utils
+
+    db = sqlite_utils.Database(tmp_path / "news.db")
+    db.execute(BOILERPLATE_DDL)
+    memory = BoilerplateMemory(db, min_articles=1)
+    memory.observe(db, "hangang", [PROMO])
+    assert memory.is_boilerplate("hangang", PROMO)
+    assert db["boilerplate_lines"].count == 1
+
+
+class FakeSettings(dict):
+    def get(self, key, default=None):
+        return super().get(key, default)
+
+    def getint(self, key, default=0):
+        return int(super().get(key, default))
+
+
+class FakeCrawler:
+    def __init__(self, settings: dict) -> None:
+        self.settings = FakeSettings(settings)
+
+
+def test_clean_pipeline_reads_the_store_named_in_settings(tmp_path) -> None:
+    path = tmp_path / "news.db"
+    conn = sqlite3.connect(path)
+    conn.execute(BOILERPLATE_DDL)
+    with conn:
+        BoilerplateMemory(conn).observe(conn, "hangang", [PROMO])
+    crawler = FakeCrawler({"KRNEWS_DB": str(path), "KRNEWS_BOILERPLATE_MIN_ARTICLES": 1})
+    pipeline = CleanPipeline.from_crawler(crawler)
+    try:
+        item = pipeline.process_item(article([TEXT[0], PROMO], site="hangang"))
+    finally:
+        pipeline.close_spider()
+    assert item["body"] == TEXT[0]
