@@ -58,6 +58,8 @@ def failure_kind(failure: Failure) -> tuple[str, int | None, str]:
             return "redirect_loop", None, text
         if text.startswith("robots.txt disallows"):
             return "robots_disallowed", None, text
+        if text.startswith("known article"):
+            return "known_redirect", None, text
         return "other", None, text
     if failure.check(
         ResponseNeverReceived, ResponseFailed, DownloadFailedError, tx_error.ConnectionLost,

@@ -38,12 +38,21 @@ class RobotsMiddleware:
         return None
 
 
-class RedirectLoopMiddleware:
-    """Turns a redirect back to a URL already in the chain into an error with its own name.
+class RedirectGuardMiddleware:
+    """Looks at each redirect before Scrapy's RedirectMiddleware follows it.
 
-    Without it, Scrapy's duplicate filter silently drops the looping request and nothing records
-    that the page was lost.
+    A redirect back to a URL already in the chain becomes an error with its own name (without
+    this, Scrapy's duplicate filter silently drops the looping request and nothing records that
+    the page was lost). A redirect to an article the store already has is not followed: the
+    spider records the link as an alias, so the next run does not even ask.
     """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
 
     def process_response(self, request: Request, response: Response, spider=None):
         if response.status in (301, 302, 303, 307, 308) and "Location" in response.headers:
@@ -51,6 +60,9 @@ class RedirectLoopMiddleware:
             chain = [*request.meta.get("redirect_urls", []), request.url]
             if target in chain:
                 raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, target])}")
+            on_redirect = getattr(self.crawler.spider, "on_redirect", None)
+            if on_redirect is not None and on_redirect(chain[0], target):
+                raise IgnoreRequest(f"known article: {chain[0]} -> {target}")
         return response
 
 

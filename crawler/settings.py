@@ -46,7 +46,7 @@ TELNETCONSOLE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RobotsMiddleware": 95,
-    "crawler.middlewares.RedirectLoopMiddleware": 650,
+    "crawler.middlewares.RedirectGuardMiddleware": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }

@@ -234,6 +234,9 @@ class Store:
                 "SELECT id, content_hash FROM articles WHERE url = ?", [row["url"]]
             ).fetchone()
             if found and found[1] == digest:
+                # Unchanged; but reached through a new link (a redirecting short URL), which
+                # the next run must know.
+                self._write_alias(found[0], row["url"], article.get("requested_url"))
                 return found[0], False
             if found:
                 article_id = found[0]
@@ -283,6 +286,14 @@ class Store:
                 "INSERT OR REPLACE INTO url_aliases (alias, article_id) VALUES (?, ?)",
                 [requested, article_id],
             )
+
+    def add_alias(self, alias: str, url: str) -> None:
+        """Remembers that `alias` leads to the article stored at `url` (if it is stored)."""
+        if alias != url:
+            with self.db.atomic():
+                self.db.execute(
+                    "INSERT OR REPLACE INTO url_aliases (alias, article_id) "
+                    "SELECT ?, id FROM articles WHERE url = ?", [alias, url])
 
     def is_known_url(self, url: str) -> bool:
         """True when an article is stored under this URL or was reached through it."""

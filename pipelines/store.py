@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from crawler.store import Store
+from pipelines.clean import BoilerplateMemory
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,8 @@ class StorePipeline:
         return cls(crawler.settings.get("KRNEWS_DB", "news.db"), crawler.stats)
 
     def open_spider(self) -> None:
-        self.store = Store(self.path)
+        # Site-learned boilerplate counts go in each article's own transaction.
+        self.store = Store(self.path, on_save=[BoilerplateMemory().on_save])
 
     def close_spider(self) -> None:
         if self.store is not None:

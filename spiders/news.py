@@ -104,6 +104,7 @@ class NewsSpider(scrapy.Spider):
         self.states = {s.name: SiteState(s) for s in chosen}
         self._by_netloc = {urlsplit(s.home).netloc.lower(): s.name for s in chosen}
         self._cache_updates: dict[str, tuple[str | None, str | None]] = {}
+        self._redirects: dict[str, str] = {}  # target -> the link that redirected to it
 
     # -- set-up and tear-down --------------------------------------------------------------
 
@@ -148,6 +149,8 @@ class NewsSpider(scrapy.Spider):
             self.store.record_site_run(self.run_id, name, **counts)
             if counts["pages"] and not counts["errors"]:
                 self.store.upsert_site(name, self.states[name].site.home, success=True)
+        for target, source in self._redirects.items():
+            self.store.add_alias(source, target)
         # Validators are written only now: a run killed midway must not leave a 304 behind for
         # a list page whose articles it never fetched.
         if reason in ("finished", "closespider_timeout"):
@@ -247,7 +250,9 @@ class NewsSpider(scrapy.Spider):
         for url, kind in self._links(state, response):
             if kind == "article":
                 yield from self._article(state, url)
-            elif kind == "list" and not state.site.sections:
+            elif kind == "list" and not state.site.sections and page_number(url) == 1:
+                # Sections start at their first page; later pages are reached one by one, so
+                # that the walk can stop at the first page with nothing new.
                 yield self._conditional(state, url, "list", self.parse_list, meta={"depth": 0})
             elif kind == "unknown" and state.first_crawl:
                 # Unclassified links are tried only on a site's first crawl: some are articles
@@ -275,7 +280,7 @@ class NewsSpider(scrapy.Spider):
                 if section_key(url) == here_key:
                     if page_number(url) == here_page + 1:
                         pagination.append(url)
-                elif depth == 0 and here_page == 1:
+                elif depth == 0 and here_page == 1 and page_number(url) == 1:
                     yield self._conditional(state, url, "list", self.parse_list,
                                             meta={"depth": 0})
         # Incremental rule: a page that shows no new article ends its section's walk.
@@ -394,6 +399,14 @@ class NewsSpider(scrapy.Spider):
     def _known(self, url: str) -> bool:
         return self.store.is_known_url(canonical_url(url))
 
+    def on_redirect(self, source: str, target: str) -> bool:
+        """Called for each redirect (crawler.middlewares.RedirectGuardMiddleware): True when
+        the target is an article already stored, so it is not fetched again. Either way the
+        link is remembered, to become an alias of the article once the run ends."""
+        source, target = canonical_url(source), canonical_url(target)
+        self._redirects[target] = source
+        return self._known(target)
+
     def _gone(self, url: str) -> bool:
         """A link that answered 404/410 in an earlier run: not asked again (a dead link on a home
         page must not turn every later run into "some fetches failed")."""
@@ -467,8 +480,8 @@ class NewsSpider(scrapy.Spider):
         kind, status, message = failure_kind(failure)
         if request.meta.get("quiet") and kind in ("http_404", "http_410", "http_4xx"):
             return None
-        if kind == "robots_disallowed":
-            self.crawler.stats.inc_value("krnews/robots_disallowed")
+        if kind in ("robots_disallowed", "known_redirect"):
+            self.crawler.stats.inc_value(f"krnews/{kind}")
             return None
         # The URL as linked: for a redirect loop, where the chain started.
         url = request.meta.get("redirect_urls", [request.url])[0]

@@ -244,3 +244,18 @@ def test_alias_of_a_redirected_article_is_known(store):
     assert not store.is_known_url("https://a.kr/article/8")
     store.db.execute("DELETE FROM articles WHERE id = ?", [article_id])
     assert not store.is_known_url(short)  # the alias goes with its article
+
+
+def test_alias_recorded_when_an_unchanged_article_is_reached_by_a_new_link(store):
+    final = "https://a.kr/news/society/20261102/9"
+    store.save_article(article(final))
+    _, stored = store.save_article({**article(final), "requested_url": "https://a.kr/article/9"})
+    assert stored is False and store.is_known_url("https://a.kr/article/9")
+
+
+def test_add_alias_only_for_stored_articles(store):
+    store.save_article(article("https://a.kr/news/1"))
+    store.add_alias("https://a.kr/article/1", "https://a.kr/news/1")
+    store.add_alias("https://a.kr/article/2", "https://a.kr/news/2")  # not stored: nothing
+    assert store.is_known_url("https://a.kr/article/1")
+    assert not store.is_known_url("https://a.kr/article/2")
