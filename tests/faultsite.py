@@ -57,6 +57,9 @@ def _lying_charset() -> bytes:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: with Nagle on, a kept-alive connection
+    # waits for the client's delayed ACK (~40 ms) before every body.
+    disable_nagle_algorithm = True
     server: "_Server"
 
     def log_message(self, *args) -> None:

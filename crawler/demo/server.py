@@ -38,6 +38,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: with Nagle on, a kept-alive connection
+    # waits for the client's delayed ACK (~40 ms) before every body.
+    disable_nagle_algorithm = True
     server: _Server
 
     def do_GET(self) -> None:
