@@ -235,6 +235,7 @@ def demo(db: str, port: int, quiet: bool) -> None:
 @click.option("--url", help="The page's address (for profile detection); one FILE only.")
 def extract(files: tuple[str, ...], url: str | None) -> None:
     """Run extract and clean on saved pages and print one JSON object per page."""
+    from crawler.charset import CharsetError
     from pipelines.clean import clean_article
     from pipelines.extract import NotAnArticle, extract_page
 
@@ -251,6 +252,10 @@ def extract(files: tuple[str, ...], url: str | None) -> None:
             article = clean_article(extract_page(raw, page_url))
         except NotAnArticle as exc:
             click.echo(f"krnews: {name}: not an article ({exc})", err=True)
+            failed = True
+            continue
+        except CharsetError as exc:
+            click.echo(f"krnews: {name}: cannot decode ({exc})", err=True)
             failed = True
             continue
         article.pop("paragraphs", None)

@@ -43,11 +43,9 @@ class Config:
     extra: dict = field(default_factory=dict)
 
 
-def _known_profiles() -> set[str] | None:
-    try:
-        from crawler.profiles import profile_names
-    except ImportError:  # profiles not importable: skip the check rather than reject every config
-        return None
+def _known_profiles() -> set[str]:
+    from crawler.profiles import profile_names
+
     return set(profile_names()) | {"auto"}
 
 
@@ -59,7 +57,7 @@ def _check_url(value: object, where: str, key: str) -> str:
     return value
 
 
-def _site(raw: object, index: int, source: str, profiles: set[str] | None) -> Site:
+def _site(raw: object, index: int, source: str, profiles: set[str]) -> Site:
     where = f"{source}: site #{index + 1}"
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: each [[site]] must be a table")
@@ -80,7 +78,7 @@ def _site(raw: object, index: int, source: str, profiles: set[str] | None) -> Si
             raise ConfigError(f"{where}: {key} must be a list of URLs")
         lists[key] = tuple(_check_url(v, where, key) for v in values)
     profile = raw.get("profile", "auto")
-    if profiles is not None and profile not in profiles:
+    if profile not in profiles:
         raise ConfigError(
             f"{where}: unknown profile {profile!r} (known: {', '.join(sorted(profiles))})"
         )

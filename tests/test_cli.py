@@ -103,3 +103,17 @@ def test_help_lists_every_design_command():
     result = krnews("--help")
     for command in ("demo", "crawl", "report", "search", "extract"):
         assert f"  {command} " in result.stdout
+
+
+def test_extract_reports_pages_it_cannot_use(tmp_path):
+    listing = tmp_path / "list.html"
+    listing.write_text("<html><body><ul>" + "".join(
+        f'<li><a href="/news/articleView.html?idxno={i}">기사 {i}</a></li>' for i in range(30))
+        + "</ul></body></html>", encoding="utf-8")
+    garbage = tmp_path / "garbage.html"
+    garbage.write_bytes(bytes(range(256)) * 40)
+    result = krnews("extract", str(listing), str(garbage))
+    assert result.returncode == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("krnews: ") for line in lines)
+    assert "Traceback" not in result.stderr
