@@ -119,6 +119,14 @@ def text_response(text: str, ctype: str, modified: datetime | None = None) -> Re
     return Response(200, text.encode("utf-8"), f"{ctype}; charset=utf-8", modified)
 
 
+def article_id(text: str | None) -> int:
+    """The id in a URL, or -1 (no such article) when it is missing or not a number."""
+    try:
+        return int(text or "")
+    except ValueError:
+        return -1
+
+
 def page_number(query: dict[str, str]) -> int:
     try:
         return max(1, int(query.get("page", "1")))

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from crawler.demo.content import Article, Site
 from crawler.demo.families.base import (
+    article_id,
     Family,
     Response,
     View,
@@ -280,7 +281,7 @@ class Legacy(Family):
             markup, _ = self.render_list(view, None, view.articles[:8], 1)
             return self.html(markup, newest_change(view.articles))
         if path == "/sub_read.html":
-            article = view.article(_int(query.get("uid")))
+            article = view.article(article_id(query.get("uid")))
             # Like the real CMS, the section parameter is decoration: any value serves the article.
             if article is None:
                 return None
@@ -294,7 +295,7 @@ class Legacy(Family):
             markup, pages = self.render_list(view, section, items, page)
             return self.html(markup, newest_change(items)) if page <= pages else None
         if path == "/print.html":
-            article = view.article(_int(query.get("uid")))
+            article = view.article(article_id(query.get("uid")))
             if article is None:
                 return None
             text = "<br><br>".join(esc(p) for p in article.deck + article.paragraphs)
@@ -303,13 +304,6 @@ class Legacy(Family):
                 f'<body onload="window.print()"><b>{esc(article.title)}</b><br>{text}</body></html>\n'
             )
         return None
-
-
-def _int(text: str | None) -> int:
-    try:
-        return int(text or "")
-    except ValueError:
-        return -1
 
 
 FAMILY = Legacy()

@@ -7,6 +7,7 @@ from urllib.parse import quote, unquote
 
 from crawler.demo.content import Article, Site
 from crawler.demo.families.base import (
+    article_id,
     Family,
     Response,
     View,
@@ -249,18 +250,18 @@ class Modern(Family):
             markup, pages = self.render_list(view, heading, items, page, path)
             return self.html(markup, newest_change(items)) if page <= pages else None
         if parts[0] == "news" and len(parts) == 4:
-            article = view.article(_int(parts[3]))
+            article = view.article(article_id(parts[3]))
             if article is None or self.article_path(site, article) != path:
                 return None
             return self.html(self.render_article(view, article), article.last_change)
         if parts[0] == "article" and len(parts) == 2:
-            article = view.article(_int(parts[1]))
+            article = view.article(article_id(parts[1]))
             if article is None:
                 return None
             location = view.absolute(self.article_path(site, article))
             return Response(301, b"", "text/html; charset=utf-8", headers={"Location": location})
         if parts[0] == "print" and len(parts) == 2:
-            article = view.article(_int(parts[1]))
+            article = view.article(article_id(parts[1]))
             if article is None:
                 return None
             paras = "".join(f"<p>{esc(p)}</p>" for p in article.paragraphs)
@@ -307,13 +308,6 @@ class Modern(Family):
             + "</urlset>\n"
         )
         return text_response(body, "application/xml", newest_change(view.articles[:10]))
-
-
-def _int(text: str | None) -> int:
-    try:
-        return int(text or "")
-    except ValueError:
-        return -1
 
 
 FAMILY = Modern()

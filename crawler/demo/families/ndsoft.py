@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from crawler.demo.content import Article, Site
 from crawler.demo.families.base import (
+    article_id,
     Family,
     Response,
     View,
@@ -298,14 +299,14 @@ class NDSoft(Family):
             markup, _ = self.render_list(view, "주요뉴스", view.articles, 1, self.list_page)
             return self.html(markup, newest_change(view.articles))
         if path == "/news/articleView.html":
-            article = view.article(_int(query.get("idxno")))
+            article = view.article(article_id(query.get("idxno")))
             return (
                 self.html(self.render_article(view, article), article.last_change)
                 if article
                 else None
             )
         if path == "/news/articlePrint.html":
-            article = view.article(_int(query.get("idxno")))
+            article = view.article(article_id(query.get("idxno")))
             if not article:
                 return None
             paras = "".join(f"<p>{esc(p)}</p>" for p in article.deck + article.paragraphs)
@@ -364,13 +365,6 @@ class NDSoft(Family):
         if page > pages:
             return None
         return self.html(markup, newest_change(items))
-
-
-def _int(text: str | None) -> int:
-    try:
-        return int(text or "")
-    except ValueError:
-        return -1
 
 
 FAMILY = NDSoft()

@@ -6,6 +6,7 @@ from urllib.parse import quote, unquote
 
 from crawler.demo.content import Article, Site
 from crawler.demo.families.base import (
+    article_id,
     Family,
     Response,
     View,
@@ -296,7 +297,7 @@ class WordPress(Family):
         site = view.site
         path = unquote(path)
         if path == "/" and "p" in query:
-            article = view.article(_int(query["p"]))
+            article = view.article(article_id(query["p"]))
             if article is None:
                 return None
             location = view.absolute(self.article_path(site, article))
@@ -358,13 +359,6 @@ class WordPress(Family):
 
 def _page_url(base: str, n: int) -> str:
     return base if n == 1 else f"{base}page/{n}/"
-
-
-def _int(text: str | None) -> int:
-    try:
-        return int(text or "")
-    except ValueError:
-        return -1
 
 
 FAMILY = WordPress()
