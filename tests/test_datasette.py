@@ -1,0 +1,112 @@
+"""`datasette news.db` on 127.0.0.1: Korean search, descriptions and canned queries over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.parse
+import urllib.request
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+from fixtures.search.corpus import make_store
+
+ROOT = Path(__file__).resolve().parent.parent
+PLUGIN = "crawler.datasette_plugin"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get_json(base: str, path: str, **params) -> dict | list:
+    url = f"{base}{path}?{urllib.parse.urlencode(params)}" if params else f"{base}{path}"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.load(response)
+
+
+def plugin_installed() -> bool:
+    return any(ep.value == PLUGIN for ep in entry_points(group="datasette"))
+
+
+@pytest.fixture(scope="module")
+def datasette_url(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("datasette")
+    make_store(tmp / "news.db").close()
+    port = free_port()
+    command = [sys.executable, "-m", "datasette", "serve", str(tmp / "news.db"),
+               "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    if not plugin_installed():
+        # the project is not pip-installed here: load the same module the entry point names
+        shim = tmp / "plugins"
+        shim.mkdir()
+        (shim / "krnews_plugin.py").write_text(f"from {PLUGIN} import *  # noqa: F403\n")
+        command += ["--plugins-dir", str(shim)]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    server = subprocess.Popen(command, cwd=tmp, env=env, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                get_json(base, "/-/versions.json")
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"datasette did not start: {server.stderr.read()}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_entry_point_is_declared_in_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["entry-points"]["datasette"]["krnews"] == PLUGIN
+
+
+def test_table_search_handles_particles(datasette_url):
+    # 고양시에서 carries a particle; the articles say 고양시는, 고양시의회는, 고양시 ...
+    rows = get_json(
+        datasette_url, "/news/articles.json", _search="고양시에서", _shape="array", _col="title"
+    )
+    assert {row["id"] for row in rows} == {1, 2, 13, 24, 31, 32}
+
+
+def test_table_search_two_syllable_word(datasette_url):
+    rows = get_json(datasette_url, "/news/articles.json", _search="의회", _shape="array")
+    assert {4, 9, 16, 31} <= {row["id"] for row in rows}
+
+
+def test_canned_search_query_ranks_and_snippets(datasette_url):
+    rows = get_json(datasette_url, "/news/search.json", q="고양시는 축제를", _shape="array")
+    assert sorted(row["id"] for row in rows) in ([1, 31], [13, 31])  # one per story cluster
+    assert all("<mark>축제</mark>" in row["snippet"] for row in rows)
+    assert {row["versions"] for row in rows} == {1, 2}
+
+
+def test_descriptions_and_canned_queries_are_served(datasette_url):
+    database = get_json(datasette_url, "/news.json")
+    assert {"search", "site_articles", "story_of_article", "failed_fetches"} <= {
+        q["name"] for q in database["queries"]
+    }
+    meta = get_json(datasette_url, "/-/metadata.json")
+    articles = meta["databases"]["news"]["tables"]["articles"]
+    assert articles["fts_table"] == "articles_fts"
+    assert "canonical" in articles["columns"]["dup_of"]
+    with urllib.request.urlopen(f"{datasette_url}/news/site_health", timeout=30) as page:
+        assert "how the last crawl went" in page.read().decode()
+
+
+def test_view_and_canned_query_without_search(datasette_url):
+    rows = get_json(datasette_url, "/news/story_of_article.json", article_id=13, _shape="array")
+    assert [(row["id"], row["canonical"]) for row in rows] == [(1, 1), (13, 0)]
