@@ -12,7 +12,7 @@ from crawler.demo.server import DemoSites
 from crawler.urls import canonical_url
 from tests.conftest import krnews, rows, write_sites
 
-FIELDS = ("title", "author", "published", "body")
+FIELDS = ("title", "subtitle", "author", "author_email", "published", "updated", "section", "body")
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +63,22 @@ def test_every_demo_article_stored_once_with_expected_fields(crawled):
             if got[field] != exp[field]:
                 mismatches.append((exp["site"], url, field, exp[field], got[field]))
     assert not mismatches, "\n".join(map(repr, mismatches[:10]))
+
+
+def test_images_stored_with_their_captions_in_page_order(crawled):
+    db = crawled["db"]
+    stored: dict[str, list] = {}
+    for row in rows(db, "SELECT a.url AS article, i.url, i.caption FROM images i "
+                        "JOIN articles a ON a.id = i.article_id ORDER BY i.article_id, i.position"):
+        stored.setdefault(row["article"], []).append({"url": row["url"], "caption": row["caption"]})
+    with_images = 0
+    for exp in crawled["demo"].expected:
+        want = [{"url": img["url"], "caption": img["caption"]} for img in exp["images"]]
+        assert stored.get(canonical_url(exp["url"]), []) == want, exp["url"]
+        with_images += bool(want)
+        for img in want:  # a caption is never part of the body
+            assert img["caption"] not in exp["body"]
+    assert with_images >= 8
 
 
 def test_nothing_but_articles_stored(crawled):
