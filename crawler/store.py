@@ -32,8 +32,9 @@ import json
 import os
 import signal
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -174,7 +175,7 @@ def _url_aliases(db: Database) -> None:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Store:
@@ -203,6 +204,10 @@ class Store:
             MIGRATIONS.apply(self.db)
         if version != SCHEMA_VERSION:
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # The index and the views are defined by code, not by a migration step: each brings an
+        # older store up to date here and writes nothing when it already is.
+        fts.install(self.db)
+        views.install(self.db)
 
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -210,7 +215,7 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -293,14 +298,20 @@ class Store:
             with self.db.atomic():
                 self.db.execute(
                     "INSERT OR REPLACE INTO url_aliases (alias, article_id) "
-                    "SELECT ?, id FROM articles WHERE url = ?", [alias, url])
+                    "SELECT ?, id FROM articles WHERE url = ?",
+                    [alias, url],
+                )
 
     def is_known_url(self, url: str) -> bool:
         """True when an article is stored under this URL or was reached through it."""
-        return self.db.execute(
-            "SELECT 1 FROM articles WHERE url = ? UNION ALL "
-            "SELECT 1 FROM url_aliases WHERE alias = ? LIMIT 1", [url, url]
-        ).fetchone() is not None
+        return (
+            self.db.execute(
+                "SELECT 1 FROM articles WHERE url = ? UNION ALL "
+                "SELECT 1 FROM url_aliases WHERE alias = ? LIMIT 1",
+                [url, url],
+            ).fetchone()
+            is not None
+        )
 
     def article(self, article_id: int) -> dict | None:
         rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
