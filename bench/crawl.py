@@ -16,13 +16,12 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.demo.server import DemoSites  # noqa: E402
+from crawler.demo.server import DemoSites
 
 SETTINGS = {
     "DOWNLOAD_DELAY": 0,
@@ -71,7 +70,9 @@ print(json.dumps({{"seconds": elapsed, "maxrss_kb": resource.getrusage(resource.
 
 
 def _run(code: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     if out.returncode != 0:
         raise SystemExit(f"bench subprocess failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -93,10 +94,17 @@ def main() -> None:
             sites += [{"name": f"{s['name']}-{r}", "home": s["home"]} for s in demo.sites]
         with tempfile.TemporaryDirectory() as tmp:
             sites_toml = Path(tmp) / "sites.toml"
-            sites_toml.write_text("".join(
-                f'[[site]]\nname = "{s["name"]}"\nhome = "{s["home"]}"\n\n' for s in sites))
-            full = _run(FULL.format(root=str(ROOT), sites=str(sites_toml), db=str(Path(tmp) / "b.db"),
-                                    settings=SETTINGS))
+            sites_toml.write_text(
+                "".join(f'[[site]]\nname = "{s["name"]}"\nhome = "{s["home"]}"\n\n' for s in sites)
+            )
+            full = _run(
+                FULL.format(
+                    root=str(ROOT),
+                    sites=str(sites_toml),
+                    db=str(Path(tmp) / "b.db"),
+                    settings=SETTINGS,
+                )
+            )
             urls = []
             for demo in servers:
                 by_name = {s["name"]: s["home"].rstrip("/") for s in demo.sites}
@@ -112,10 +120,14 @@ def main() -> None:
     full_rate = pages / full["seconds"]
     bare_rate = pages / bare["seconds"]
     print(f"sites: {len(sites)}  pages: {pages}  articles stored: {full['articles']}")
-    print(f"full pipeline : {full['seconds']:7.2f} s  {full_rate:8.1f} pages/s  "
-          f"peak RSS {full['maxrss_kb'] / 1024:7.1f} MiB")
-    print(f"bare Scrapy   : {bare['seconds']:7.2f} s  {bare_rate:8.1f} pages/s  "
-          f"peak RSS {bare['maxrss_kb'] / 1024:7.1f} MiB")
+    print(
+        f"full pipeline : {full['seconds']:7.2f} s  {full_rate:8.1f} pages/s  "
+        f"peak RSS {full['maxrss_kb'] / 1024:7.1f} MiB"
+    )
+    print(
+        f"bare Scrapy   : {bare['seconds']:7.2f} s  {bare_rate:8.1f} pages/s  "
+        f"peak RSS {bare['maxrss_kb'] / 1024:7.1f} MiB"
+    )
     print(f"ratio full/bare pages/s: {full_rate / bare_rate:.2f}  (target >= 0.50)")
 
 

@@ -53,18 +53,24 @@ def crawl_table_settings(config: Config) -> dict:
             out["USER_AGENT"] = f"kr-news-crawler/{__version__} (+{value})"
         elif key in CRAWL_KEYS:
             name, kind = CRAWL_KEYS[key]
-            ok = isinstance(value, bool) if kind is bool else (
-                isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0)
+            ok = (
+                isinstance(value, bool)
+                if kind is bool
+                else (
+                    isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+                )
+            )
             if not ok:
                 raise ConfigError(f"{where}: {key} must be a {kind.__name__} (got {value!r})")
             out[name] = kind(value)
         else:
-            raise ConfigError(f"{where}: unknown key {key!r} "
-                              f"(known: contact_url, {', '.join(CRAWL_KEYS)})")
+            raise ConfigError(
+                f"{where}: unknown key {key!r} (known: contact_url, {', '.join(CRAWL_KEYS)})"
+            )
     return out
 
 
-def crawl_settings(config: Config, db: str, **overrides) -> "scrapy.settings.Settings":  # noqa: F821
+def crawl_settings(config: Config, db: str, **overrides) -> scrapy.settings.Settings:  # noqa: F821
     from scrapy.settings import Settings
 
     settings = Settings()
@@ -91,9 +97,16 @@ def _setup_logging(settings, log_file: str | None, quiet: bool) -> None:
         logging.getLogger().addHandler(handler)
 
 
-def run_crawl(config: Config, db: str, *, sites: tuple[str, ...] = (), log_file: str | None = None,
-              quiet: bool = False, max_minutes: float | None = None,
-              overrides: dict | None = None) -> tuple[int, dict]:
+def run_crawl(
+    config: Config,
+    db: str,
+    *,
+    sites: tuple[str, ...] = (),
+    log_file: str | None = None,
+    quiet: bool = False,
+    max_minutes: float | None = None,
+    overrides: dict | None = None,
+) -> tuple[int, dict]:
     """One crawl under the store's lock. Returns (exit code, run summary)."""
     from scrapy.crawler import CrawlerProcess
 
@@ -114,7 +127,8 @@ def run_crawl(config: Config, db: str, *, sites: tuple[str, ...] = (), log_file:
         # We hold the lock, so any run still marked running was killed: say so in `runs`.
         store.db.execute(
             "UPDATE runs SET status = 'interrupted', finished = COALESCE(finished, started) "
-            "WHERE status = 'running'")
+            "WHERE status = 'running'"
+        )
         store.db.conn.commit()
         run_id = store.start_run(list(names), os.getpid())
         store.close()
@@ -144,9 +158,14 @@ def run_summary(db: str, run_id: int, seconds: float) -> dict:
     try:
         run = dict(store.db["runs"].get(run_id))
         run["seconds"] = round(seconds, 1)
-        run["per_site"] = [dict(r) for r in store.db.query(
-            "SELECT site, pages, articles, duplicates, errors FROM run_sites WHERE run_id = ? "
-            "ORDER BY site", [run_id])]
+        run["per_site"] = [
+            dict(r)
+            for r in store.db.query(
+                "SELECT site, pages, articles, duplicates, errors FROM run_sites WHERE run_id = ? "
+                "ORDER BY site",
+                [run_id],
+            )
+        ]
         return run
     finally:
         store.close()
@@ -158,12 +177,16 @@ def print_summary(summary: dict, *, table: bool) -> None:
     if table and summary.get("per_site"):
         rows = summary["per_site"]
         width = max(len("site"), *(len(r["site"]) for r in rows))
-        header = f"{'site':<{width}}  {'pages':>6}  {'articles':>8}  {'duplicates':>10}  {'errors':>6}"
+        header = (
+            f"{'site':<{width}}  {'pages':>6}  {'articles':>8}  {'duplicates':>10}  {'errors':>6}"
+        )
         click.echo(header)
         click.echo("-" * len(header))
         for r in rows:
-            click.echo(f"{r['site']:<{width}}  {r['pages']:>6}  {r['articles']:>8}  "
-                       f"{r['duplicates']:>10}  {r['errors']:>6}")
+            click.echo(
+                f"{r['site']:<{width}}  {r['pages']:>6}  {r['articles']:>8}  "
+                f"{r['duplicates']:>10}  {r['errors']:>6}"
+            )
     click.echo(
         f"krnews: run {summary['id']} {summary['status']} in {summary['seconds']}s: "
         f"{summary['pages']} pages, {summary['articles']} new articles, "
@@ -180,15 +203,27 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--sites", "sites_file", default="sites.toml", show_default=True,
-              type=click.Path(dir_okay=False), help="The sites config (DESIGN.md §3).")
+@click.option(
+    "--sites",
+    "sites_file",
+    default="sites.toml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The sites config (DESIGN.md §3).",
+)
 @click.option("--db", default="news.db", show_default=True, help="The SQLite store.")
 @click.option("--site", "site_names", multiple=True, help="Crawl only this site (repeatable).")
 @click.option("--max-minutes", type=float, help="Stop the run after this many minutes.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Also write the log here.")
 @click.option("--quiet", "-q", is_flag=True, help="Warnings and the summary only (for cron).")
-def crawl(sites_file: str, db: str, site_names: tuple[str, ...], max_minutes: float | None,
-          log_file: str | None, quiet: bool) -> None:
+def crawl(
+    sites_file: str,
+    db: str,
+    site_names: tuple[str, ...],
+    max_minutes: float | None,
+    log_file: str | None,
+    quiet: bool,
+) -> None:
     """One incremental crawl; safe from cron.
 
     Exit codes: 0 done; 1 done but some fetches failed (see the `fetches` table); 2 bad usage or
@@ -200,16 +235,21 @@ def crawl(sites_file: str, db: str, site_names: tuple[str, ...], max_minutes: fl
     except ConfigError as exc:
         click.echo(f"krnews: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    code, summary = run_crawl(config, db, sites=site_names, log_file=log_file, quiet=quiet,
-                              max_minutes=max_minutes)
+    code, summary = run_crawl(
+        config, db, sites=site_names, log_file=log_file, quiet=quiet, max_minutes=max_minutes
+    )
     print_summary(summary, table=not quiet and sys.stdout.isatty())
     sys.exit(code)
 
 
 @main.command()
 @click.option("--db", default="news.db", show_default=True, help="The SQLite store.")
-@click.option("--port", default=18080, show_default=True,
-              help="Port of the demo sites (each on its own 127.0.0.x); 0 picks free ports.")
+@click.option(
+    "--port",
+    default=18080,
+    show_default=True,
+    help="Port of the demo sites (each on its own 127.0.0.x); 0 picks free ports.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Warnings and the table only.")
 def demo(db: str, port: int, quiet: bool) -> None:
     """Serve the bundled demo news sites on 127.0.0.x and crawl them into the store."""

@@ -62,8 +62,12 @@ def failure_kind(failure: Failure) -> tuple[str, int | None, str]:
             return "known_redirect", None, text
         return "other", None, text
     if failure.check(
-        ResponseNeverReceived, ResponseFailed, DownloadFailedError, tx_error.ConnectionLost,
-        tx_error.ConnectionDone, tx_error.ConnectError,
+        ResponseNeverReceived,
+        ResponseFailed,
+        DownloadFailedError,
+        tx_error.ConnectionLost,
+        tx_error.ConnectionDone,
+        tx_error.ConnectError,
     ):
         return "connection_reset", None, message
     return "other", None, message

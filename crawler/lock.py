@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
+from typing import Self
 
 
 class CrawlLocked(RuntimeError):
@@ -26,7 +27,7 @@ class CrawlLock:
         self.path = Path(f"{os.fspath(db_path)}.lock")
         self._fd: int | None = None
 
-    def acquire(self) -> "CrawlLock":
+    def acquire(self) -> CrawlLock:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -46,7 +47,7 @@ class CrawlLock:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> "CrawlLock":
+    def __enter__(self) -> Self:
         return self.acquire()
 
     def __exit__(self, *exc: object) -> None:

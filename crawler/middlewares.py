@@ -31,11 +31,11 @@ class RobotsMiddleware:
 
     def process_request(self, request: Request, spider=None):
         if request.meta.get("krnews_kind") == "robots":
-            return None
+            return
         allowed = getattr(self.crawler.spider, "robots_allow", None)
         if allowed is not None and not allowed(request.url):
             raise IgnoreRequest(f"robots.txt disallows {request.url}")
-        return None
+        return
 
 
 class RedirectGuardMiddleware:

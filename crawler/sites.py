@@ -96,8 +96,15 @@ def _site(raw: object, index: int, source: str, profiles: set[str]) -> Site:
     user_agent = raw.get("user_agent")
     if user_agent is not None and not isinstance(user_agent, str):
         raise ConfigError(f"{where}: user_agent must be a string")
-    return Site(name, home, profile=profile, charset=charset, max_pages=max_pages,
-                user_agent=user_agent, **lists)
+    return Site(
+        name,
+        home,
+        profile=profile,
+        charset=charset,
+        max_pages=max_pages,
+        user_agent=user_agent,
+        **lists,
+    )
 
 
 def parse_config(text: str, source: str = "sites.toml") -> Config:

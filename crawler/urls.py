@@ -9,8 +9,23 @@ from w3lib.url import canonicalize_url
 # Parameters that identify a visit, not a page. Anything else stays: Korean CMSes put the article
 # id in the query (idxno, uid, no), so a query string is never dropped wholesale.
 TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "igshid", "yclid", "_ga", "ref", "from", "sns",
-     "mc_cid", "mc_eid", "replyAll", "reply_sc_order_by", "page_type"}
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "igshid",
+        "yclid",
+        "_ga",
+        "ref",
+        "from",
+        "sns",
+        "mc_cid",
+        "mc_eid",
+        "replyAll",
+        "reply_sc_order_by",
+        "page_type",
+    }
 )
 TRACKING_PREFIXES = ("utm_",)
 
@@ -23,7 +38,9 @@ def canonical_url(url: str) -> str:
     """Tracking parameters and the fragment dropped, query sorted, percent-encoding made uniform
     (Hangul slugs become %-escaped UTF-8 whichever way the page wrote them), host lower-cased."""
     parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    ]
     stripped = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
     return canonicalize_url(stripped, keep_fragments=False)
 
@@ -32,5 +49,5 @@ def same_site(url: str, host: str) -> bool:
     """True when url is on host or one of its subdomains (www. and m. variants included)."""
     other = (urlsplit(url).hostname or "").lower()
     host = host.lower()
-    strip = lambda h: h[4:] if h.startswith("www.") else h  # noqa: E731
+    strip = lambda h: h.removeprefix("www.")
     return other == host or strip(other) == strip(host) or other.endswith("." + strip(host))

@@ -18,7 +18,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.etree
@@ -29,7 +29,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
 
-from crawler.faults import NOTABLE_ONLY, failure_kind, http_kind
+from crawler.faults import NOTABLE_ONLY, failure_kind
 from crawler.lock import CrawlLock
 from crawler.profiles import url_kind
 from crawler.sites import Config, Site, load_config
@@ -46,12 +46,19 @@ PAGE_PARAMS = ("page", "p", "pg", "pageno", "pageindex", "cpage", "paged")
 PATH_PAGE = re.compile(r"/page/(\d+)/?$")
 HTML_TYPES = ("text/html", "application/xhtml")
 
-PRIORITY = {"robots": 30, "article": 20, "candidate": 15, "sitemap": 10, "feed": 10, "home": 5,
-            "list": 0}
+PRIORITY = {
+    "robots": 30,
+    "article": 20,
+    "candidate": 15,
+    "sitemap": 10,
+    "feed": 10,
+    "home": 5,
+    "list": 0,
+}
 
 
 def _utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def page_number(url: str) -> int:
@@ -68,8 +75,9 @@ def section_key(url: str) -> str:
     """A list URL without its page number: the identity of the section it paginates."""
     parts = urlsplit(url)
     query = sorted((k, v) for k, v in parse_qsl(parts.query) if k.lower() not in PAGE_PARAMS)
-    return urlunsplit((parts.scheme, parts.netloc, PATH_PAGE.sub("/", parts.path),
-                       urlencode(query), ""))
+    return urlunsplit(
+        (parts.scheme, parts.netloc, PATH_PAGE.sub("/", parts.path), urlencode(query), "")
+    )
 
 
 @dataclass
@@ -88,8 +96,13 @@ class SiteState:
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(self, sites: str | None = None, site: str | None = None,
-                 config: Config | None = None, **kwargs):
+    def __init__(
+        self,
+        sites: str | None = None,
+        site: str | None = None,
+        config: Config | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if config is None:
             if not sites:
@@ -120,8 +133,9 @@ class NewsSpider(scrapy.Spider):
         spider.store = Store(spider.db_path)
         run_id = settings.get("KRNEWS_RUN_ID")
         spider.owns_run = run_id is None
-        spider.run_id = int(run_id) if run_id is not None else spider.store.start_run(
-            list(spider.states), None)
+        spider.run_id = (
+            int(run_id) if run_id is not None else spider.store.start_run(list(spider.states), None)
+        )
         for state in spider.states.values():
             spider.store.upsert_site(state.site.name, state.site.home, state.site.profile)
             state.first_crawl = not spider._has_articles(state.site.name)
@@ -131,8 +145,12 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     def _has_articles(self, site: str) -> bool:
-        return self.store.db.execute(
-            "SELECT 1 FROM articles WHERE site = ? LIMIT 1", [site]).fetchone() is not None
+        return (
+            self.store.db.execute(
+                "SELECT 1 FROM articles WHERE site = ? LIMIT 1", [site]
+            ).fetchone()
+            is not None
+        )
 
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats
@@ -180,17 +198,27 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for state in self.states.values():
-            yield self._request(state, urljoin(state.site.home, "/robots.txt"), "robots",
-                                callback=self.parse_robots, count=False,
-                                meta={"handle_httpstatus_all": True, "dont_retry": False})
+            yield self._request(
+                state,
+                urljoin(state.site.home, "/robots.txt"),
+                "robots",
+                callback=self.parse_robots,
+                count=False,
+                meta={"handle_httpstatus_all": True, "dont_retry": False},
+            )
 
     def parse_robots(self, response: Response) -> Iterable[Request]:
         state = self.states[response.meta["site"]]
         name = state.site.name
         if response.status >= 500:
             # RFC 9309 §2.3.1.4: an unreachable robots.txt means complete disallow.
-            self._record(name, response.url, "robots_5xx", response.status,
-                         f"robots.txt answered HTTP {response.status}; site skipped this run")
+            self._record(
+                name,
+                response.url,
+                "robots_5xx",
+                response.status,
+                f"robots.txt answered HTTP {response.status}; site skipped this run",
+            )
             return
         if response.status == 200:
             state.robots = Protego.parse(response.text)
@@ -206,8 +234,13 @@ class NewsSpider(scrapy.Spider):
     def _robots_failed(self, failure) -> None:
         name = failure.request.meta["site"]
         kind, status, message = failure_kind(failure)
-        self._record(name, failure.request.url, kind, status,
-                     f"robots.txt unreachable ({message}); site skipped this run")
+        self._record(
+            name,
+            failure.request.url,
+            kind,
+            status,
+            f"robots.txt unreachable ({message}); site skipped this run",
+        )
 
     def _apply_crawl_delay(self, state: SiteState, delay: float) -> None:
         state.crawl_delay = delay
@@ -245,8 +278,9 @@ class NewsSpider(scrapy.Spider):
         if not state.feeds_seen:
             probes = not feeds
             for url in feeds or [urljoin(state.site.home, p) for p in FEED_PROBES]:
-                yield self._conditional(state, response.urljoin(url), "feed", self.parse_feed,
-                                        quiet=probes)
+                yield self._conditional(
+                    state, response.urljoin(url), "feed", self.parse_feed, quiet=probes
+                )
         for url, kind in self._links(state, response):
             if kind == "article":
                 yield from self._article(state, url)
@@ -257,8 +291,9 @@ class NewsSpider(scrapy.Spider):
             elif kind == "unknown" and state.first_crawl:
                 # Unclassified links are tried only on a site's first crawl: some are articles
                 # or sections in a layout no profile knows; later runs rely on what that found.
-                yield self._request(state, url, "candidate", callback=self.parse_candidate,
-                                    quiet=True)
+                yield self._request(
+                    state, url, "candidate", callback=self.parse_candidate, quiet=True
+                )
 
     def parse_list(self, response: Response) -> Iterable[Request]:
         state = self.states[response.meta["site"]]
@@ -281,13 +316,13 @@ class NewsSpider(scrapy.Spider):
                     if page_number(url) == here_page + 1:
                         pagination.append(url)
                 elif depth == 0 and here_page == 1 and page_number(url) == 1:
-                    yield self._conditional(state, url, "list", self.parse_list,
-                                            meta={"depth": 0})
+                    yield self._conditional(state, url, "list", self.parse_list, meta={"depth": 0})
         # Incremental rule: a page that shows no new article ends its section's walk.
         if new_articles and depth + 1 < self.max_list_pages:
             for url in pagination[:1]:
-                yield self._request(state, url, "list", callback=self.parse_list,
-                                    meta={"depth": depth + 1})
+                yield self._request(
+                    state, url, "list", callback=self.parse_list, meta={"depth": depth + 1}
+                )
 
     def parse_feed(self, response: Response) -> Iterable[Request]:
         state = self.states[response.meta["site"]]
@@ -308,8 +343,9 @@ class NewsSpider(scrapy.Spider):
         try:
             sitemap = Sitemap(body)
         except (StopIteration, lxml.etree.XMLSyntaxError):
-            self._record(state.site.name, response.url, "broken_xml", response.status,
-                         "sitemap is not XML")
+            self._record(
+                state.site.name, response.url, "broken_xml", response.status, "sitemap is not XML"
+            )
             return
         self._remember_validators(response)
         for entry in sitemap:
@@ -325,23 +361,31 @@ class NewsSpider(scrapy.Spider):
             elif kind == "unknown" and not self._known(url):
                 # A sitemap lists pages, not only articles; extraction decides (WordPress
                 # permalinks are often plain Hangul slugs no URL rule can tell apart).
-                yield self._request(state, url, "candidate", callback=self.parse_candidate,
-                                    quiet=True)
+                yield self._request(
+                    state, url, "candidate", callback=self.parse_candidate, quiet=True
+                )
 
     def parse_article(self, response: Response) -> Iterable[dict]:
         state = self.states[response.meta["site"]]
         if not self._is_html(response):
             ctype = response.headers.get("Content-Type", b"").decode("latin-1")
-            self._record(state.site.name, response.url, "not_html", response.status,
-                         f"Content-Type {ctype or 'missing'}")
+            self._record(
+                state.site.name,
+                response.url,
+                "not_html",
+                response.status,
+                f"Content-Type {ctype or 'missing'}",
+            )
             return
         yield {
             "url": canonical_url(response.url),
             "requested_url": canonical_url(response.meta.get("redirect_urls", [response.url])[0]),
             "site": state.site.name,
             "status": response.status,
-            "headers": {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
-                        for k, v in response.headers.items()},
+            "headers": {
+                k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+                for k, v in response.headers.items()
+            },
             "body": response.body,
             "fetched_at": _utcnow(),
             "profile": state.site.profile,
@@ -410,9 +454,14 @@ class NewsSpider(scrapy.Spider):
     def _gone(self, url: str) -> bool:
         """A link that answered 404/410 in an earlier run: not asked again (a dead link on a home
         page must not turn every later run into "some fetches failed")."""
-        return self.store.db.execute(
-            "SELECT 1 FROM fetches WHERE url = ? AND kind IN ('http_404', 'http_410') "
-            "AND run_id != ? LIMIT 1", [url, self.run_id]).fetchone() is not None
+        return (
+            self.store.db.execute(
+                "SELECT 1 FROM fetches WHERE url = ? AND kind IN ('http_404', 'http_410') "
+                "AND run_id != ? LIMIT 1",
+                [url, self.run_id],
+            ).fetchone()
+            is not None
+        )
 
     def _article(self, state: SiteState, url: str, section: str | None = None) -> Iterable[Request]:
         if self._known(url):
@@ -421,13 +470,26 @@ class NewsSpider(scrapy.Spider):
         if self._gone(url):
             self.crawler.stats.inc_value("krnews/gone_skipped")
             return
-        request = self._request(state, url, "article", callback=self.parse_article,
-                                meta={"section": section} if section else None)
+        request = self._request(
+            state,
+            url,
+            "article",
+            callback=self.parse_article,
+            meta={"section": section} if section else None,
+        )
         if request is not None:
             yield request
 
-    def _conditional(self, state: SiteState, url: str, kind: str, callback, *,
-                     quiet: bool = False, meta: dict | None = None) -> Request | None:
+    def _conditional(
+        self,
+        state: SiteState,
+        url: str,
+        kind: str,
+        callback,
+        *,
+        quiet: bool = False,
+        meta: dict | None = None,
+    ) -> Request | None:
         headers = {}
         cached = self.store.http_cache_get(url)
         if cached:
@@ -436,17 +498,30 @@ class NewsSpider(scrapy.Spider):
             if cached["last_modified"]:
                 headers["If-Modified-Since"] = cached["last_modified"]
         meta = {**(meta or {}), "handle_httpstatus_list": [304]}
-        return self._request(state, url, kind, callback=callback, quiet=quiet, meta=meta,
-                             headers=headers)
+        return self._request(
+            state, url, kind, callback=callback, quiet=quiet, meta=meta, headers=headers
+        )
 
-    def _request(self, state: SiteState, url: str, kind: str, *, callback, quiet: bool = False,
-                 count: bool = True, meta: dict | None = None,
-                 headers: dict | None = None) -> Request | None:
+    def _request(
+        self,
+        state: SiteState,
+        url: str,
+        kind: str,
+        *,
+        callback,
+        quiet: bool = False,
+        count: bool = True,
+        meta: dict | None = None,
+        headers: dict | None = None,
+    ) -> Request | None:
         if count:
             if state.scheduled >= state.site.max_pages:
                 if not state.budget_logged:
-                    logger.warning("%s: max_pages (%d) reached; the rest waits for the next run",
-                                   state.site.name, state.site.max_pages)
+                    logger.warning(
+                        "%s: max_pages (%d) reached; the rest waits for the next run",
+                        state.site.name,
+                        state.site.max_pages,
+                    )
                     state.budget_logged = True
                     self.crawler.stats.inc_value(f"krnews/budget_reached/{state.site.name}")
                 return None
@@ -457,8 +532,15 @@ class NewsSpider(scrapy.Spider):
         meta = {**(meta or {}), "site": state.site.name, "krnews_kind": kind, "quiet": quiet}
         if state.crawl_delay:
             meta["autothrottle_dont_adjust_delay"] = True
-        return Request(url, callback=callback, errback=self._failed, meta=meta, headers=headers,
-                       priority=PRIORITY[kind], dont_filter=kind == "robots")
+        return Request(
+            url,
+            callback=callback,
+            errback=self._failed,
+            meta=meta,
+            headers=headers,
+            priority=PRIORITY[kind],
+            dont_filter=kind == "robots",
+        )
 
     def _remember_validators(self, response: Response) -> None:
         etag = response.headers.get("ETag")
@@ -504,8 +586,13 @@ class NewsSpider(scrapy.Spider):
             self._record(item.get("site", "?"), item.get("url", "?"), kind, None, reason)
 
     def _on_item_error(self, item, response, spider=None, failure=None) -> None:
-        self._record(item.get("site", "?"), item.get("url", "?"), "extract_error", None,
-                     f"{failure.type.__name__}: {failure.value}" if failure else "pipeline error")
+        self._record(
+            item.get("site", "?"),
+            item.get("url", "?"),
+            "extract_error",
+            None,
+            f"{failure.type.__name__}: {failure.value}" if failure else "pipeline error",
+        )
 
     def _on_response(self, response: Response, request: Request, spider=None) -> None:
         """Every response counts once, whatever its callback: the per-site "pages fetched"."""

@@ -12,11 +12,14 @@ from crawler.demo.content import Article, site_by_name
 from crawler.demo.families import family_of
 from crawler.demo.families.base import View
 
+
 def _vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
     # Random 2-3 syllable Hangul words: distinct stories share few character 5-grams, as real
     # ones do (a small vocabulary would make every article a near-duplicate of every other).
-    return ["".join(chr(0xAC00 + rng.randrange(11172)) for _ in range(rng.choice((2, 3))))
-            for _ in range(size)]
+    return [
+        "".join(chr(0xAC00 + rng.randrange(11172)) for _ in range(rng.choice((2, 3))))
+        for _ in range(size)
+    ]
 
 
 def big_site(n: int = 400, seed: int = 7):
@@ -29,11 +32,20 @@ def big_site(n: int = 400, seed: int = 7):
         day, minute = divmod(i, 24)
         paragraphs = tuple(
             " ".join(rng.choice(words) for _ in range(28)) + f" 기사{i}의 {p}번째 문단이다."
-            for p in range(4))
-        articles.append(Article(
-            30000 + i, sections[i % len(sections)], f"고양 소식 {i}번 {rng.choice(words)} {rng.choice(words)}",
-            None, "홍길동", f"2026-{9 + day // 30:02d}-{1 + day % 30:02d} {minute:02d}:{i % 60:02d}",
-            paragraphs, email="hong@hangangilbo.co.kr"))
+            for p in range(4)
+        )
+        articles.append(
+            Article(
+                30000 + i,
+                sections[i % len(sections)],
+                f"고양 소식 {i}번 {rng.choice(words)} {rng.choice(words)}",
+                None,
+                "홍길동",
+                f"2026-{9 + day // 30:02d}-{1 + day % 30:02d} {minute:02d}:{i % 60:02d}",
+                paragraphs,
+                email="hong@hangangilbo.co.kr",
+            )
+        )
     return replace(base, name="big-ilbo", articles=tuple(articles))
 
 
@@ -53,7 +65,7 @@ class BigSite:
             def log_message(self, *args):
                 pass
 
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 with lock:
                     paths.append(self.path)
                 response = family.respond(View(site, self.server.base), self.path)

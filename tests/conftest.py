@@ -28,17 +28,26 @@ def write_sites(path: Path, sites: list[dict], extra: str = FAST_CRAWL) -> Path:
     for site in sites:
         lines.append("[[site]]")
         for key, value in site.items():
-            lines.append(f"{key} = {value!r}" if not isinstance(value, str) else f'{key} = "{value}"')
+            lines.append(
+                f"{key} = {value!r}" if not isinstance(value, str) else f'{key} = "{value}"'
+            )
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
 
-def krnews(*args: str, timeout: float = 240, env: dict | None = None) -> subprocess.CompletedProcess:
+def krnews(
+    *args: str, timeout: float = 240, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Runs `python -m crawler ARGS` from the repo root, as cron would run `krnews`."""
     return subprocess.run(
-        [sys.executable, "-m", "crawler", *args], cwd=ROOT, capture_output=True, text=True,
-        timeout=timeout, env={**os.environ, **(env or {})},
+        [sys.executable, "-m", "crawler", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
     )
 
 

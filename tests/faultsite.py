@@ -10,24 +10,25 @@ import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 from crawler.demo.render import render_article
 
 GOOD = {1: 0, 2: 1, 3: 2}  # idxno -> index of a hangang-ilbo demo article
 # idxno -> (fault kind the crawler must record, or None when the page must end up stored)
 FAULTS = {
-    9001: "timeout",           # the server accepts and then says nothing
+    9001: "timeout",  # the server accepts and then says nothing
     9002: "connection_reset",  # RST instead of an answer
-    9003: "http_5xx",          # 500 on every try
+    9003: "http_5xx",  # 500 on every try
     9004: "http_404",
     9005: "http_410",
-    9006: "truncated",         # Content-Length promises more than arrives
-    9007: "redirect_loop",     # 9007 -> 9008 -> 9007
-    9009: "too_large",         # a declared 50 MB page
-    9010: "not_html",          # a PDF where an article was linked
-    9011: None,                # says UTF-8, is CP949: must be decoded right and stored
-    9012: None,                # 503 once, then fine: the retry must store it
-    9013: "too_large",         # no Content-Length, streams past the size cap
+    9006: "truncated",  # Content-Length promises more than arrives
+    9007: "redirect_loop",  # 9007 -> 9008 -> 9007
+    9009: "too_large",  # a declared 50 MB page
+    9010: "not_html",  # a PDF where an article was linked
+    9011: None,  # says UTF-8, is CP949: must be decoded right and stored
+    9012: None,  # 503 once, then fine: the retry must store it
+    9013: "too_large",  # no Content-Length, streams past the size cap
 }
 HANG_SECONDS = 8
 
@@ -39,9 +40,10 @@ def article_path(idxno: int) -> str:
 def _home(good_only: bool = False) -> bytes:
     ids = list(GOOD) if good_only else [*GOOD, *FAULTS]
     links = "".join(f'<li><a href="{article_path(i)}">기사 {i}</a></li>' for i in ids)
-    return (f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><title>장애신문</title>'
-            f'</head><body><h1>장애신문</h1><ul class="article-list">{links}</ul></body></html>'
-            ).encode()
+    return (
+        f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><title>장애신문</title>'
+        f'</head><body><h1>장애신문</h1><ul class="article-list">{links}</ul></body></html>'
+    ).encode()
 
 
 def _good(idxno: int) -> bytes:
@@ -60,13 +62,18 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body go out in separate writes: with Nagle on, a kept-alive connection
     # waits for the client's delayed ACK (~40 ms) before every body.
     disable_nagle_algorithm = True
-    server: "_Server"
+    server: _Server
 
     def log_message(self, *args) -> None:
         pass
 
-    def _send(self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8",
-              headers: dict | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        ctype: str = "text/html; charset=utf-8",
+        headers: dict | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -75,7 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.server.record(self.path)
         mode = self.server.mode
         if self.path == "/robots.txt":
@@ -192,7 +199,7 @@ class FaultSite:
         self.server = _Server((host, 0), mode)
         self.home = f"http://{host}:{self.server.server_address[1]}/"
 
-    def __enter__(self) -> "FaultSite":
+    def __enter__(self) -> Self:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

@@ -10,7 +10,6 @@ import time
 
 from crawler.demo.render import render_article
 from crawler.demo.server import DemoSites
-from crawler.lock import CrawlLock
 from tests.conftest import ROOT, krnews, rows, write_sites
 
 
@@ -24,8 +23,11 @@ def test_bad_config_exits_2_before_any_request(tmp_path):
 
 
 def test_bad_crawl_table_exits_2(tmp_path):
-    sites = write_sites(tmp_path / "sites.toml", [{"name": "x", "home": "http://127.0.0.40:9/"}],
-                        extra="[crawl]\ndownload_delay = \"fast\"\n")
+    sites = write_sites(
+        tmp_path / "sites.toml",
+        [{"name": "x", "home": "http://127.0.0.40:9/"}],
+        extra='[crawl]\ndownload_delay = "fast"\n',
+    )
     result = krnews("crawl", "--sites", str(sites), "--db", str(tmp_path / "n.db"))
     assert result.returncode == 2 and "download_delay must be a float" in result.stderr
 
@@ -36,13 +38,18 @@ def test_unknown_site_name_exits_2(tmp_path):
     assert result.returncode == 2 and "no site named y" in result.stderr
 
 
+HOLD_LOCK = (
+    "import sys, time; from crawler.lock import CrawlLock; "
+    "CrawlLock(sys.argv[1]).acquire(); print('held', flush=True); time.sleep(30)"
+)
+
+
 def test_second_crawl_on_the_same_db_exits_75_at_once(tmp_path):
     sites = write_sites(tmp_path / "sites.toml", [{"name": "x", "home": "http://127.0.0.40:9/"}])
     db = tmp_path / "n.db"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys,time; from crawler.lock import CrawlLock; "
-         "CrawlLock(sys.argv[1]).acquire(); print('held', flush=True); time.sleep(30)", str(db)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        [sys.executable, "-c", HOLD_LOCK, str(db)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         started = time.monotonic()
@@ -60,8 +67,9 @@ def test_quiet_log_file_and_run_row(tmp_path):
     with DemoSites(port=0) as demo:
         sites = write_sites(tmp_path / "sites.toml", demo.sites[:1])
         db, log = tmp_path / "n.db", tmp_path / "crawl.log"
-        result = krnews("crawl", "--sites", str(sites), "--db", str(db), "--quiet",
-                        "--log-file", str(log))
+        result = krnews(
+            "crawl", "--sites", str(sites), "--db", str(db), "--quiet", "--log-file", str(log)
+        )
     assert result.returncode in (0, 1)
     assert " INFO: " not in result.stderr  # quiet: warnings and the summary only
     assert result.stderr.strip().splitlines()[-1].startswith("krnews: run 1 ")
@@ -76,10 +84,28 @@ def test_scrapy_crawl_news_works_as_scrapy_users_expect(tmp_path):
         sites = write_sites(tmp_path / "sites.toml", demo.sites[:1])
         db = tmp_path / "news.db"
         result = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={sites}",
-             "-s", f"KRNEWS_DB={db}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
-            env={**os.environ, "PYTHONPATH": str(ROOT)})
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "news",
+                "-a",
+                f"sites={sites}",
+                "-s",
+                f"KRNEWS_DB={db}",
+                "-s",
+                "DOWNLOAD_DELAY=0",
+                "-s",
+                "AUTOTHROTTLE_ENABLED=0",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            check=False,
+        )
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(rows(db, "SELECT id FROM articles")) >= 15
     assert rows(db, "SELECT status FROM runs")[0]["status"] in ("ok", "partial")
@@ -107,9 +133,14 @@ def test_help_lists_every_design_command():
 
 def test_extract_reports_pages_it_cannot_use(tmp_path):
     listing = tmp_path / "list.html"
-    listing.write_text("<html><body><ul>" + "".join(
-        f'<li><a href="/news/articleView.html?idxno={i}">기사 {i}</a></li>' for i in range(30))
-        + "</ul></body></html>", encoding="utf-8")
+    listing.write_text(
+        "<html><body><ul>"
+        + "".join(
+            f'<li><a href="/news/articleView.html?idxno={i}">기사 {i}</a></li>' for i in range(30)
+        )
+        + "</ul></body></html>",
+        encoding="utf-8",
+    )
     garbage = tmp_path / "garbage.html"
     garbage.write_bytes(bytes(range(256)) * 40)
     result = krnews("extract", str(listing), str(garbage))

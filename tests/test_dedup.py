@@ -30,7 +30,7 @@ def test_estimate_tracks_exact_jaccard():
 
 def test_band_keys_are_stable_across_processes():
     # Band keys are persisted: a new process (another hash seed) must compute the same ones.
-    code = "from crawler import dedup; print(dedup.band_keys(dedup.signature(%r)))" % BODY
+    code = f"from crawler import dedup; print(dedup.band_keys(dedup.signature({BODY!r})))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     keys = dedup.band_keys(dedup.signature(BODY))
     assert out.stdout.strip() == str(keys)
@@ -50,8 +50,8 @@ def test_candidates_come_from_the_stored_bands(tmp_path):
 
 def test_empty_body_is_stored_but_never_linked(tmp_path):
     with Store(tmp_path / "news.db") as store:
-        a, _ = store.save_article({"url": "https://a.kr/1", "site": "a", "body": ""})
-        b, _ = store.save_article({"url": "https://a.kr/2", "site": "a", "body": ""})
+        store.save_article({"url": "https://a.kr/1", "site": "a", "body": ""})
+        store.save_article({"url": "https://a.kr/2", "site": "a", "body": ""})
         rows = store.db.execute("SELECT dup_of FROM articles ORDER BY id").fetchall()
         assert rows == [(None,), (None,)]
         assert store.db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] == 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from urllib.parse import urlsplit
 
 import pytest
 from protego import Protego
@@ -28,8 +27,12 @@ def crawled(tmp_path_factory):
         second = krnews("crawl", "--sites", str(sites), "--db", str(db))
         after_second = rows(db, "SELECT * FROM articles ORDER BY id")
         yield {
-            "demo": demo, "db": db, "first": first, "second": second,
-            "after_first": after_first, "after_second": after_second,
+            "demo": demo,
+            "db": db,
+            "first": first,
+            "second": second,
+            "after_first": after_first,
+            "after_second": after_second,
             "requests_first": demo.requests[:requests_first],
             "requests_second": demo.requests[requests_first:],
         }
@@ -68,8 +71,11 @@ def test_every_demo_article_stored_once_with_expected_fields(crawled):
 def test_images_stored_with_their_captions_in_page_order(crawled):
     db = crawled["db"]
     stored: dict[str, list] = {}
-    for row in rows(db, "SELECT a.url AS article, i.url, i.caption FROM images i "
-                        "JOIN articles a ON a.id = i.article_id ORDER BY i.article_id, i.position"):
+    for row in rows(
+        db,
+        "SELECT a.url AS article, i.url, i.caption FROM images i "
+        "JOIN articles a ON a.id = i.article_id ORDER BY i.article_id, i.position",
+    ):
         stored.setdefault(row["article"], []).append({"url": row["url"], "caption": row["caption"]})
     with_images = 0
     for exp in crawled["demo"].expected:

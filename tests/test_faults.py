@@ -11,24 +11,37 @@ from tests.faultsite import FAULTS, GOOD, FaultSite, article_path
 @pytest.fixture(scope="module")
 def fault_crawl(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("faults")
-    with FaultSite("127.0.0.30") as bad, FaultSite("127.0.0.31", "robots404") as no_robots, \
-            FaultSite("127.0.0.32", "robots500") as broken_robots:
-        sites = write_sites(tmp / "sites.toml", [
-            {"name": "faulty", "home": bad.home},
-            {"name": "no-robots", "home": no_robots.home},
-            {"name": "broken-robots", "home": broken_robots.home},
-            # nothing listens on port 9 of 127.0.0.33: connection refused
-            {"name": "offline", "home": "http://127.0.0.33:9/"},
-        ])
+    with (
+        FaultSite("127.0.0.30") as bad,
+        FaultSite("127.0.0.31", "robots404") as no_robots,
+        FaultSite("127.0.0.32", "robots500") as broken_robots,
+    ):
+        sites = write_sites(
+            tmp / "sites.toml",
+            [
+                {"name": "faulty", "home": bad.home},
+                {"name": "no-robots", "home": no_robots.home},
+                {"name": "broken-robots", "home": broken_robots.home},
+                # nothing listens on port 9 of 127.0.0.33: connection refused
+                {"name": "offline", "home": "http://127.0.0.33:9/"},
+            ],
+        )
         db = tmp / "news.db"
         result = krnews("crawl", "--sites", str(sites), "--db", str(db))
-        yield {"result": result, "db": db, "bad": bad, "no_robots": no_robots,
-               "broken_robots": broken_robots}
+        yield {
+            "result": result,
+            "db": db,
+            "bad": bad,
+            "no_robots": no_robots,
+            "broken_robots": broken_robots,
+        }
 
 
 def _fetches(db, site):
-    return {r["url"].split("?idxno=")[-1] if "?idxno=" in r["url"] else r["url"]: r
-            for r in rows(db, "SELECT * FROM fetches WHERE site = ?", (site,))}
+    return {
+        r["url"].split("?idxno=")[-1] if "?idxno=" in r["url"] else r["url"]: r
+        for r in rows(db, "SELECT * FROM fetches WHERE site = ?", (site,))
+    }
 
 
 def test_exit_code_one_and_summary(fault_crawl):
@@ -45,8 +58,10 @@ def test_each_fault_is_a_fetch_row_of_its_kind(fault_crawl, idxno):
 
 
 def test_every_good_article_of_the_faulty_site_is_stored(fault_crawl):
-    stored = {r["url"].rsplit("=", 1)[1]: r for r in
-              rows(fault_crawl["db"], "SELECT * FROM articles WHERE site = 'faulty'")}
+    stored = {
+        r["url"].rsplit("=", 1)[1]: r
+        for r in rows(fault_crawl["db"], "SELECT * FROM articles WHERE site = 'faulty'")
+    }
     recovered = [i for i, kind in FAULTS.items() if kind is None]
     assert set(stored) == {str(i) for i in [*GOOD, *recovered]}
     for row in stored.values():
@@ -71,7 +86,10 @@ def test_5xx_is_retried_before_it_counts(fault_crawl):
 
 def test_robots_404_means_all_allowed(fault_crawl):
     db = fault_crawl["db"]
-    assert _fetches(db, "no-robots")[fault_crawl["no_robots"].home + "robots.txt"]["kind"] == "robots_404"
+    assert (
+        _fetches(db, "no-robots")[fault_crawl["no_robots"].home + "robots.txt"]["kind"]
+        == "robots_404"
+    )
     assert len(rows(db, "SELECT id FROM articles WHERE site = 'no-robots'")) >= len(GOOD)
 
 
@@ -84,7 +102,10 @@ def test_robots_500_means_nothing_fetched(fault_crawl):
 
 
 def test_unreachable_site_recorded(fault_crawl):
-    kinds = {r["kind"] for r in rows(fault_crawl["db"], "SELECT kind FROM fetches WHERE site = 'offline'")}
+    kinds = {
+        r["kind"]
+        for r in rows(fault_crawl["db"], "SELECT kind FROM fetches WHERE site = 'offline'")
+    }
     assert kinds == {"connection_refused"}
 
 

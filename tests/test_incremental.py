@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from crawler.demo.server import DemoSites
 from crawler.urls import canonical_url
-from tests.conftest import krnews, rows, write_sites
 from tests.bigsite import BigSite
+from tests.conftest import krnews, rows, write_sites
 from tests.faultsite import GOOD, FaultSite
 
-CONTACT = "[crawl]\ndownload_delay = 0\nautothrottle = false\ncontact_url = \"https://example.org/krnews-contact\"\n"
+CONTACT = '[crawl]\ndownload_delay = 0\nautothrottle = false\ncontact_url = "https://example.org/krnews-contact"\n'
 
 
 def test_new_articles_only_then_nothing(tmp_path):
@@ -36,8 +38,9 @@ def test_new_articles_only_then_nothing(tmp_path):
         assert had.isdisjoint(asked)
 
         # Feeds, sitemaps and list pages were asked conditionally the second time.
-        conditional = [(p, h) for _s, _m, p, h in released
-                       if "If-None-Match" in h or "If-Modified-Since" in h]
+        conditional = [
+            (p, h) for _s, _m, p, h in released if "If-None-Match" in h or "If-Modified-Since" in h
+        ]
         assert conditional, "no conditional GET in the second run"
 
         n_second = len(demo.requests)
@@ -53,22 +56,28 @@ def test_new_articles_only_then_nothing(tmp_path):
 
 def test_crawl_delay_from_robots_is_obeyed(tmp_path):
     with FaultSite("127.0.0.34", "crawldelay") as site:
-        sites = write_sites(tmp_path / "sites.toml", [{"name": "slow", "home": site.home}],
-                            extra="[crawl]\ndownload_delay = 0\nautothrottle = true\nconcurrency_per_site = 4\n")
+        sites = write_sites(
+            tmp_path / "sites.toml",
+            [{"name": "slow", "home": site.home}],
+            extra="[crawl]\ndownload_delay = 0\nautothrottle = true\nconcurrency_per_site = 4\n",
+        )
         result = krnews("crawl", "--sites", str(sites), "--db", str(tmp_path / "n.db"))
         assert result.returncode == 0, result.stderr[-2000:]
         times = site.server.times
     after_robots = times[1:]
     assert len(after_robots) >= 1 + len(GOOD)
-    gaps = [b - a for a, b in zip(after_robots, after_robots[1:])]
+    gaps = [b - a for a, b in pairwise(after_robots)]
     # Scrapy randomises a delay by 0.5-1.5x; Crawl-delay 1 never lets two requests come at once
     assert min(gaps) >= 0.45, gaps
 
 
 def test_max_minutes_ends_the_run_cleanly(tmp_path):
     with FaultSite("127.0.0.35", "faults") as site:
-        sites = write_sites(tmp_path / "sites.toml", [{"name": "hangs", "home": site.home}],
-                            extra="[crawl]\ndownload_delay = 0\nautothrottle = false\ntimeout = 30\n")
+        sites = write_sites(
+            tmp_path / "sites.toml",
+            [{"name": "hangs", "home": site.home}],
+            extra="[crawl]\ndownload_delay = 0\nautothrottle = false\ntimeout = 30\n",
+        )
         db = tmp_path / "n.db"
         result = krnews("crawl", "--sites", str(sites), "--db", str(db), "--max-minutes", "0.05")
     run = rows(db, "SELECT * FROM runs")[0]
@@ -79,9 +88,11 @@ def test_max_minutes_ends_the_run_cleanly(tmp_path):
 
 def test_no_change_recrawl_of_a_big_site_requests_under_five_percent(tmp_path):
     with BigSite("127.0.0.36", n=400) as site:
-        sites = write_sites(tmp_path / "sites.toml", [{"name": "big-ilbo", "home": site.home}],
-                            extra="[crawl]\ndownload_delay = 0\nautothrottle = false\n"
-                                  "concurrency_per_site = 8\n")
+        sites = write_sites(
+            tmp_path / "sites.toml",
+            [{"name": "big-ilbo", "home": site.home}],
+            extra="[crawl]\ndownload_delay = 0\nautothrottle = false\nconcurrency_per_site = 8\n",
+        )
         db = tmp_path / "n.db"
         first = krnews("crawl", "--sites", str(sites), "--db", str(db))
         assert first.returncode in (0, 1), first.stderr[-2000:]  # 1: the family's dead link
@@ -90,6 +101,8 @@ def test_no_change_recrawl_of_a_big_site_requests_under_five_percent(tmp_path):
         second = krnews("crawl", "--sites", str(sites), "--db", str(db))
         assert second.returncode == 0
         n_second = len(site.paths) - n_first
-    print(f"big site: first crawl {n_first} requests, no-change re-crawl {n_second} "
-          f"({100 * n_second / n_first:.1f}%)")
+    print(
+        f"big site: first crawl {n_first} requests, no-change re-crawl {n_second} "
+        f"({100 * n_second / n_first:.1f}%)"
+    )
     assert n_second <= 0.05 * n_first

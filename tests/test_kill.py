@@ -19,7 +19,10 @@ from tests.conftest import ROOT, krnews, rows, write_sites
 def _start(sites, db, env=None) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "crawler", "crawl", "--sites", str(sites), "--db", str(db), "-q"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, **(env or {})},
     )
 
@@ -44,18 +47,30 @@ def _assert_store_whole(db, demo) -> None:
     assert set(urls) == set(expected), "after the rerun every demo article is stored, once"
     for a in articles:
         exp = expected[a["url"]]
-        assert (a["title"], a["body"], a["published"]) == (exp["title"], exp["body"], exp["published"])
+        assert (a["title"], a["body"], a["published"]) == (
+            exp["title"],
+            exp["body"],
+            exp["published"],
+        )
     ids = {a["id"] for a in articles}
     # dedup state and the FTS index match the articles exactly: nothing half-written
     signed = {r["article_id"] for r in rows(db, "SELECT article_id FROM dedup_signatures")}
     assert signed == ids
     indexed = {r["rowid"] for r in rows(db, "SELECT rowid FROM articles_fts")}
     assert indexed == ids
-    images = rows(db, "SELECT article_id FROM images WHERE article_id NOT IN (SELECT id FROM articles)")
+    images = rows(
+        db, "SELECT article_id FROM images WHERE article_id NOT IN (SELECT id FROM articles)"
+    )
     assert images == []
     # clusters point at stored articles only
-    assert rows(db, "SELECT id FROM articles WHERE dup_of IS NOT NULL AND dup_of NOT IN "
-                    "(SELECT id FROM articles)") == []
+    assert (
+        rows(
+            db,
+            "SELECT id FROM articles WHERE dup_of IS NOT NULL AND dup_of NOT IN "
+            "(SELECT id FROM articles)",
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize("point", ["during-fetch", "during-write-1", "during-write-17"])
@@ -83,6 +98,6 @@ def test_kill_9_then_rerun_completes_and_store_is_whole(tmp_path, point):
             assert _article_count(db) == int(nth) - 1
         rerun = krnews("crawl", "--sites", str(sites), "--db", str(db))
         assert rerun.returncode in (0, 1), rerun.stderr[-3000:]
-        runs = rows(db, "SELECT status FROM runs ORDER BY id")
-        assert [r["status"] for r in runs][0] == "interrupted"
+        first_run = rows(db, "SELECT status FROM runs ORDER BY id LIMIT 1")[0]
+        assert first_run["status"] == "interrupted"
         _assert_store_whole(db, demo)

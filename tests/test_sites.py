@@ -22,7 +22,12 @@ stale_hours = 48
 def test_good_config_with_defaults_and_extra_tables():
     config = parse_config(GOOD)
     first, second = config.sites
-    assert (first.name, first.profile, first.max_pages, first.feeds) == ("goyang-ilbo", "auto", 2000, ())
+    assert (first.name, first.profile, first.max_pages, first.feeds) == (
+        "goyang-ilbo",
+        "auto",
+        2000,
+        (),
+    )
     assert second.charset == "cp949" and second.max_pages == 50 and second.host == "127.0.0.12"
     assert config.extra == {"report": {"stale_hours": 48}}
 
@@ -31,9 +36,14 @@ def test_good_config_with_defaults_and_extra_tables():
     ("text", "reason"),
     [
         ('[[site]]\nname = "a"\n', "site 'a': missing home URL"),
-        ('[[site]]\nname = "a"\nhome = "http://x/"\n[[site]]\nname = "a"\nhome = "http://y/"\n',
-         "site 'a': duplicate name"),
-        ('[[site]]\nname = "a"\nhome = "http://x/"\nprofile = "nope"\n', "site 'a': unknown profile 'nope'"),
+        (
+            '[[site]]\nname = "a"\nhome = "http://x/"\n[[site]]\nname = "a"\nhome = "http://y/"\n',
+            "site 'a': duplicate name",
+        ),
+        (
+            '[[site]]\nname = "a"\nhome = "http://x/"\nprofile = "nope"\n',
+            "site 'a': unknown profile 'nope'",
+        ),
         ('[[site]]\nname = "a"\nhome = "http://x/\n', "not valid TOML"),
         ('[[site]]\nname = "A B"\nhome = "http://x/"\n', "name must match"),
         ('[[site]]\nname = "a"\nhome = "ftp://x/"\n', "home must be an http(s) URL"),

@@ -64,7 +64,9 @@ def test_reopen_is_idempotent_and_keeps_data(tmp_path):
         schema = s.db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
     with Store(tmp_path / "news.db") as s:
         assert s.db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
-        assert s.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == SCHEMA_VERSION
+        assert (
+            s.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == SCHEMA_VERSION
+        )
         assert s.known_urls("goyang-ilbo") == {"https://a.kr/1"}
 
 

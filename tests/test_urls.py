@@ -14,10 +14,14 @@ def test_query_sorted_so_spellings_agree():
 
 def test_hangul_slug_escaped_uniformly():
     raw = canonical_url("http://x.kr/2026/11/02/고양시-축제/")
-    escaped = canonical_url("http://x.kr/2026/11/02/%EA%B3%A0%EC%96%91%EC%8B%9C-%EC%B6%95%EC%A0%9C/")
+    escaped = canonical_url(
+        "http://x.kr/2026/11/02/%EA%B3%A0%EC%96%91%EC%8B%9C-%EC%B6%95%EC%A0%9C/"
+    )
     assert raw == escaped and "%EA%B3%A0" in raw
 
 
 def test_same_site_www_and_subdomains():
     assert same_site("http://www.x.kr/a", "x.kr") and same_site("http://m.x.kr/a", "www.x.kr")
-    assert not same_site("http://y.kr/a", "x.kr") and not same_site("http://127.0.0.12:80/", "127.0.0.11")
+    assert not same_site("http://y.kr/a", "x.kr") and not same_site(
+        "http://127.0.0.12:80/", "127.0.0.11"
+    )

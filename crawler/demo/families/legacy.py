@@ -11,10 +11,10 @@ from typing import ClassVar
 
 from crawler.demo.content import Article, Site
 from crawler.demo.families.base import (
-    article_id,
     Family,
     Response,
     View,
+    article_id,
     esc,
     figure_positions,
     newest_change,

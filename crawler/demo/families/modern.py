@@ -7,10 +7,10 @@ from urllib.parse import quote, unquote
 
 from crawler.demo.content import Article, Site
 from crawler.demo.families.base import (
-    article_id,
     Family,
     Response,
     View,
+    article_id,
     esc,
     figure_positions,
     newest_change,
