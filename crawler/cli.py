@@ -250,8 +250,8 @@ def crawl(
     show_default=True,
     help="Port of the demo sites (each on its own 127.0.0.x); 0 picks free ports.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Warnings and the table only.")
-def demo(db: str, port: int, quiet: bool) -> None:
+@click.option("--verbose", "-v", is_flag=True, help="The whole crawl log, not only warnings.")
+def demo(db: str, port: int, verbose: bool) -> None:
     """Serve the bundled demo news sites on 127.0.0.x and crawl them into the store."""
     from crawler.demo.server import DemoSites
     from crawler.sites import parse_config
@@ -260,7 +260,7 @@ def demo(db: str, port: int, quiet: bool) -> None:
         lines = [f'[[site]]\nname = "{s["name"]}"\nhome = "{s["home"]}"\n' for s in sites.sites]
         config = parse_config("\n".join(lines), "demo sites")
         click.echo(f"Demo sites: {', '.join(s['home'] for s in sites.sites)}", err=True)
-        code, summary = run_crawl(config, db, quiet=quiet, overrides=DEMO_SETTINGS)
+        code, summary = run_crawl(config, db, quiet=not verbose, overrides=DEMO_SETTINGS)
     print_summary(summary, table=True)
     if code == EXIT_FETCH_ERRORS:
         click.echo("(The demo sites carry dead links on purpose: see the `fetches` table.)")

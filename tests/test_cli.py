@@ -148,3 +148,18 @@ def test_extract_reports_pages_it_cannot_use(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2 and all(line.startswith("krnews: ") for line in lines)
     assert "Traceback" not in result.stderr
+
+
+def test_demo_command_crawls_the_bundled_sites_and_prints_a_table(tmp_path):
+    db = tmp_path / "demo.db"
+    result = krnews("demo", "--port", "0", "--db", str(db))
+    assert result.returncode == 0, result.stderr[-3000:]
+    table = {
+        line.split()[0]: line.split()[1:]
+        for line in result.stdout.splitlines()
+        if line.split()
+        and line.split()[0] in {"hangang-ilbo", "newsview", "hosu-news", "nuri-times"}
+    }
+    assert len(table) == 4 and all(int(cols[1]) == 15 for cols in table.values())
+    assert " INFO: " not in result.stderr  # warnings only, unless --verbose
+    assert len(rows(db, "SELECT id FROM articles")) == 60
