@@ -28,6 +28,7 @@ SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS": 64,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+    "CONCURRENT_ITEMS": 8,  # ours (crawler/settings.py); the bare spider gets it too, to be fair
     "LOG_LEVEL": "WARNING",
 }
 
