@@ -163,3 +163,50 @@ def test_demo_command_crawls_the_bundled_sites_and_prints_a_table(tmp_path):
     assert len(table) == 4 and all(int(cols[1]) == 15 for cols in table.values())
     assert " INFO: " not in result.stderr  # warnings only, unless --verbose
     assert len(rows(db, "SELECT id FROM articles")) == 60
+
+
+def test_live_progress_line_on_a_terminal(tmp_path):
+    import pty
+
+    with DemoSites(port=0) as demo:
+        # a little politeness so that the crawl lasts a few progress ticks
+        sites = write_sites(
+            tmp_path / "sites.toml",
+            demo.sites[:2],
+            extra="[crawl]\ndownload_delay = 0.05\nautothrottle = false\n",
+        )
+        main, child = pty.openpty()
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "crawler",
+                "crawl",
+                "--sites",
+                str(sites),
+                "--db",
+                str(tmp_path / "n.db"),
+            ],
+            cwd=ROOT,
+            stdin=child,
+            stdout=child,
+            stderr=child,
+        )
+        os.close(child)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        proc.wait(timeout=120)
+        os.close(main)
+    text = out.decode("utf-8", "replace")
+    assert proc.returncode in (0, 1)
+    # "\r<site> <pages>p/<articles>a | <site> ..." redrawn in place
+    assert "\rhangang-ilbo " in text and "p/" in text and "| newsview " in text
+    # on a terminal the summary is a per-site table
+    assert "site" in text and "articles" in text and "duplicates" in text
