@@ -49,22 +49,39 @@ class BoilerplateMemory:
     def __init__(self, db=None, min_articles: int = MIN_ARTICLES) -> None:
         self.db = db
         self.min_articles = min_articles
+        # (site, line) pairs that reached min_articles since the last `take_learned()`: the
+        # articles stored before that still carry the line (see `reclean_learned`).
+        self.learned: list[tuple[str, str]] = []
 
     def observe(self, db, site: str, lines) -> None:
         conn = _connection(db)
-        rows = [
-            (site, line_hash(line), line)
-            for line in dict.fromkeys(lines)  # one article counts once per line
-            if line and len(line) <= MAX_LEARNED_LEN
-        ]
-        conn.executemany(
-            "INSERT INTO boilerplate_lines(site, line_hash, line, articles) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT(site, line_hash) DO UPDATE SET articles = articles + 1",
-            rows,
-        )
+        for line in dict.fromkeys(lines):  # one article counts once per line
+            if not line or len(line) > MAX_LEARNED_LEN:
+                continue
+            (count,) = conn.execute(
+                "INSERT INTO boilerplate_lines(site, line_hash, line, articles) "
+                "VALUES (?, ?, ?, 1) ON CONFLICT(site, line_hash) "
+                "DO UPDATE SET articles = articles + 1 RETURNING articles",
+                (site, line_hash(line), line),
+            ).fetchone()
+            if count == self.min_articles:
+                self.learned.append((site, line))
+
+    def take_learned(self) -> list[tuple[str, str]]:
+        learned, self.learned = self.learned, []
+        return learned
 
     def on_save(self, db, article_id: int, article: dict) -> None:
         """`Store(on_save=[memory.on_save])` hook: counts the stored body's lines."""
+        if article.get(RECLEANED):
+            return  # a body trimmed by reclean_learned was counted when first stored
+        linked = (
+            _connection(db)
+            .execute("SELECT dup_of FROM articles WHERE id = ?", (article_id,))
+            .fetchone()
+        )
+        if linked and linked[0] is not None:
+            return  # another version of a story already counted: re-posts teach nothing
         if article.get("site") and article.get("body"):
             lines = article["body"].split("\n")
             head, tail = EDGE_LINES
@@ -85,6 +102,41 @@ class BoilerplateMemory:
         except sqlite3.OperationalError:
             return False  # a store not yet migrated has learned nothing
         return bool(row) and row[0] >= self.min_articles
+
+
+RECLEANED = "_recleaned"
+
+
+def reclean_learned(store, learned: list[tuple[str, str]]) -> int:
+    """Takes newly learned site boilerplate out of the articles stored before it was learned.
+
+    A line becomes boilerplate only once it was seen in MIN_ARTICLES articles, so those first
+    articles were stored with it. Each is saved again without the line (one transaction each:
+    the store re-indexes it and recomputes its cluster). Returns how many articles changed.
+    """
+    changed = 0
+    for site, line in learned:
+        rows = store.db.execute(
+            "SELECT id FROM articles WHERE site = ? AND "
+            "instr(char(10) || body || char(10), char(10) || ? || char(10)) > 0",
+            [site, line],
+        ).fetchall()
+        for (article_id,) in rows:
+            article = store.article(article_id)
+            body = "\n".join(x for x in article["body"].split("\n") if x != line)
+            images = [
+                {"url": url, "caption": caption}
+                for url, caption in store.db.execute(
+                    "SELECT url, caption FROM images WHERE article_id = ? ORDER BY position",
+                    [article_id],
+                )
+            ]
+            fields = {k: v for k, v in article.items() if k not in ("id", "dup_of", "similarity")}
+            store.save_article(
+                {**fields, "body": body, "content_hash": None, "images": images, RECLEANED: True}
+            )
+            changed += 1
+    return changed
 
 
 def _page_repeat(line: str, article: dict, captions: set[str]) -> str | None:

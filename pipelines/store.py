@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from crawler.store import Store
-from pipelines.clean import BoilerplateMemory
+from pipelines.clean import BoilerplateMemory, reclean_learned
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ class StorePipeline:
         self.path = path
         self.stats = stats
         self.store: Store | None = None
+        self.memory: BoilerplateMemory | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -30,10 +31,15 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         # Site-learned boilerplate counts go in each article's own transaction.
-        self.store = Store(self.path, on_save=[BoilerplateMemory().on_save])
+        self.memory = BoilerplateMemory()
+        self.store = Store(self.path, on_save=[self.memory.on_save])
 
     def close_spider(self) -> None:
         if self.store is not None:
+            changed = reclean_learned(self.store, self.memory.take_learned())
+            if changed:
+                self.stats.set_value("krnews/recleaned", changed)
+                logger.info("took newly learned site boilerplate out of %d articles", changed)
             self.store.close()
             self.store = None
 

@@ -109,6 +109,9 @@ def test_clean_does_not_change_its_input() -> None:
 def db() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
     conn.execute(BOILERPLATE_DDL)
+    conn.execute(
+        "CREATE TABLE articles (id INTEGER PRIMARY KEY, dup_of INTEGER)"
+    )  # what the hook reads
     return conn
 
 
@@ -207,3 +210,78 @@ def test_clean_pipeline_reads_the_store_named_in_settings(tmp_path) -> None:
     finally:
         pipeline.close_spider()
     assert item["body"] == TEXT[0]
+
+
+def test_articles_stored_before_a_line_was_learned_are_cleaned_when_the_run_ends(tmp_path) -> None:
+    from pipelines.store import StorePipeline
+
+    class Stats(dict):
+        def inc_value(self, key, count=1):
+            self[key] = self.get(key, 0) + count
+
+        def set_value(self, key, value):
+            self[key] = value
+
+    promo = "▶ 고양일보 네이버 채널 구독하고 선물 받으세요"
+    stories = [
+        ["고양시가 호수공원 장미원을 새로 단장해 다음 달 문을 연다.", "장미 120종이 심겼다."],
+        ["일산동구 보건소가 독감 예방접종 기간을 연장한다.", "접종은 평일 오전에만 한다."],
+        ["덕양구 화정역 광장에서 주말 벼룩시장이 열린다.", "판매자 80팀이 참가한다."],
+        ["고양시의회가 내년 예산안 심사에 들어갔다.", "심사는 12월 15일까지다."],
+    ]
+    stats = Stats()
+    pipeline = StorePipeline(str(tmp_path / "news.db"), stats)
+    pipeline.open_spider()
+    memory = BoilerplateMemory(pipeline.store.db, MIN_ARTICLES)
+    for i, paragraphs in enumerate(stories):
+        cleaned = clean_article(
+            {
+                "url": f"https://a.kr/{i}",
+                "site": "goyang",
+                "title": f"기사 {i}",
+                "paragraphs": [*paragraphs, promo],
+                "images": [],
+            },
+            memory,
+        )
+        pipeline.process_item(cleaned)
+    bodies = [r[0] for r in pipeline.store.db.execute("SELECT body FROM articles ORDER BY id")]
+    # learned on the third article: the fourth is cleaned at once, the first three still carry it
+    assert [promo in b for b in bodies] == [True, True, True, False]
+    pipeline.close_spider()
+    conn = sqlite3.connect(tmp_path / "news.db")
+    bodies = [r[0] for r in conn.execute("SELECT body FROM articles ORDER BY id")]
+    assert bodies == ["\n".join(p) for p in stories]
+    assert stats["krnews/recleaned"] == 3
+    # the trimmed articles were re-indexed, not counted again
+    (count,) = conn.execute(
+        "SELECT articles FROM boilerplate_lines WHERE line = ?", (promo,)
+    ).fetchone()
+    assert count == MIN_ARTICLES
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '\"구독\"'"
+        ).fetchone()[0]
+        == 0
+    )
+
+
+def test_reposts_of_one_story_do_not_teach_their_own_lines(tmp_path) -> None:
+    from crawler.store import Store
+
+    memory = BoilerplateMemory()
+    lead = "고양시가 내년부터 65세 이상 시민에게 시내버스 요금을 지원한다고 25일 밝혔다."
+    lines = [lead, "지원 대상은 약 18만 명이며 교통카드로 자동 환급된다.", "예산은 92억 원이다."]
+    body = "\n".join(lines)
+    with Store(tmp_path / "news.db", on_save=[memory.on_save]) as store:
+        for section in ("politics", "society", "welfare", "local"):
+            store.save_article(
+                {
+                    "url": f"https://a.kr/{section}/1",
+                    "site": "goyang",
+                    "title": "버스 요금 지원",
+                    "body": body,
+                }
+            )
+        counts = dict(store.db.execute("SELECT line, articles FROM boilerplate_lines").fetchall())
+    assert counts[lead] == 1 and memory.take_learned() == []
