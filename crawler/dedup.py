@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import zlib
 from collections.abc import Collection, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -45,6 +47,7 @@ _BAND_QUERY = " UNION ALL ".join(
     ["SELECT article_id FROM dedup_bands WHERE band = ? AND key = ?"] * BANDS
 )
 _FAR_FUTURE = float("inf")
+_HEADER = struct.Struct("<qiB")  # LeanMinHash bytes: seed, -num_perm, scheme code (1: affine32)
 
 
 # ---- signatures -------------------------------------------------------------------------
@@ -73,10 +76,46 @@ def _shingle_hash(shingle: str) -> int:
     return zlib.crc32(shingle.encode("utf-8"))
 
 
+@lru_cache(maxsize=4)
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine permutations for (SEED, num_perm), made once per process."""
+    a, b = MinHash(num_perm=num_perm, seed=SEED, scheme=_SCHEME).permutations
+    return a, b
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    # the MurmurHash3 finalizer datasketch applies to each input hash under "affine32"
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def _shingle_hash_set(body: str, n: int) -> set[int]:
+    """{_shingle_hash(s) for s in shingles(body, n)}, without making the shingle strings: the
+    text is encoded once and each n-gram is a slice between character starts."""
+    text = _WS.sub(" ", body).strip()
+    if len(text) <= n:
+        return {_shingle_hash(text)} if text else set()
+    data = text.encode("utf-8")
+    starts = np.flatnonzero((np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80).tolist()
+    starts.append(len(data))
+    crc = zlib.crc32
+    return {crc(data[i:j]) for i, j in zip(starts[: len(text) - n + 1], starts[n:])}
+
+
 def signature(body: str, n: int = NGRAM, num_perm: int = NUM_PERM) -> LeanMinHash:
-    m = MinHash(num_perm=num_perm, seed=SEED, hashfunc=_shingle_hash, scheme=_SCHEME)
-    m.update_batch(shingles(body, n))
-    return LeanMinHash(m)
+    """The body's MinHash: exactly datasketch's MinHash(num_perm, SEED, _shingle_hash,
+    "affine32") updated with shingles(body, n), computed without its per-call set-up."""
+    a, b = _permutations(num_perm)
+    hashes = _shingle_hash_set(body, n)
+    if hashes:
+        hv = _fmix32(np.fromiter(hashes, dtype=np.uint32, count=len(hashes)))[:, None]
+        values = (hv * a + b).min(axis=0)
+    else:
+        values = np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
+    return LeanMinHash(seed=SEED, hashvalues=values, scheme=_SCHEME)
 
 
 def signature_to_bytes(sig: LeanMinHash) -> bytes:
@@ -92,6 +131,20 @@ def signature_from_bytes(data: bytes) -> LeanMinHash:
 def estimate(a: LeanMinHash, b: LeanMinHash) -> float:
     """Estimated Jaccard similarity of the two bodies' shingle sets."""
     return a.jaccard(b)
+
+
+def _estimate_stored(sig: LeanMinHash, data: bytes) -> float:
+    """estimate(sig, signature_from_bytes(data)) without building the LeanMinHash: the stored
+    values are compared in place when the header (seed, size, scheme) is sig's own."""
+    size = len(sig)
+    if (
+        sig.scheme == _SCHEME
+        and len(data) == _HEADER.size + 4 * size
+        and data[: _HEADER.size] == _HEADER.pack(sig.seed, -size, 1)
+    ):
+        stored = np.frombuffer(data, dtype="<u4", offset=_HEADER.size)
+        return float(np.count_nonzero(sig.hashvalues == stored)) / float(size)
+    return estimate(sig, signature_from_bytes(data))
 
 
 def band_keys(sig: LeanMinHash) -> list[tuple[int, int]]:
@@ -192,7 +245,7 @@ def verified_matches(
             f"SELECT article_id, signature FROM dedup_signatures WHERE article_id IN ({marks})",
             ids,
         )
-        if estimate(sig, signature_from_bytes(data)) >= PREFILTER
+        if _estimate_stored(sig, data) >= PREFILTER
     ]
     if not screened:
         return []
@@ -220,7 +273,7 @@ def _order_key(published: str | None, article_id: int) -> tuple[float, int]:
     except ValueError:
         return (_FAR_FUTURE, article_id)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return (moment.timestamp(), article_id)
 
 
