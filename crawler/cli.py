@@ -14,7 +14,7 @@ import click
 
 from crawler import __version__
 from crawler.lock import CrawlLock, CrawlLocked
-from crawler.sites import Config, ConfigError, load_config
+from crawler.sites import Config, ConfigError, check_table, load_config
 
 EXIT_OK, EXIT_FETCH_ERRORS, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
 
@@ -41,33 +41,15 @@ CRAWL_KEYS = {
 
 def crawl_table_settings(config: Config) -> dict:
     """Scrapy settings from sites.toml's [crawl] table; a bad key or value is a ConfigError."""
-    table = config.extra.get("crawl", {})
     where = f"{config.path or 'sites.toml'}: [crawl]"
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table")
-    out: dict = {}
-    for key, value in table.items():
-        if key == "contact_url":
-            if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-                raise ConfigError(f"{where}: contact_url must be an http(s) URL")
-            out["USER_AGENT"] = f"kr-news-crawler/{__version__} (+{value})"
-        elif key in CRAWL_KEYS:
-            name, kind = CRAWL_KEYS[key]
-            ok = (
-                isinstance(value, bool)
-                if kind is bool
-                else (
-                    isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-                )
-            )
-            if not ok:
-                raise ConfigError(f"{where}: {key} must be a {kind.__name__} (got {value!r})")
-            out[name] = kind(value)
-        else:
-            raise ConfigError(
-                f"{where}: unknown key {key!r} (known: contact_url, {', '.join(CRAWL_KEYS)})"
-            )
-    return out
+    kinds = {"contact_url": str, **{key: kind for key, (_name, kind) in CRAWL_KEYS.items()}}
+    table = check_table(where, config.extra.get("crawl", {}), kinds)
+    settings = {CRAWL_KEYS[key][0]: value for key, value in table.items() if key in CRAWL_KEYS}
+    if "contact_url" in table:
+        if not table["contact_url"].startswith(("http://", "https://")):
+            raise ConfigError(f"{where}: contact_url must be an http(s) URL")
+        settings["USER_AGENT"] = f"kr-news-crawler/{__version__} (+{table['contact_url']})"
+    return settings
 
 
 def crawl_settings(config: Config, db: str, **overrides) -> scrapy.settings.Settings:  # noqa: F821

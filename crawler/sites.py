@@ -107,12 +107,50 @@ def _site(raw: object, index: int, source: str, profiles: set[str]) -> Site:
     )
 
 
+# Top-level tables besides [[site]], each read by its own module (checked with `check_table`).
+KNOWN_TABLES = ("crawl", "report")
+_NOUNS = {
+    bool: "true or false",
+    str: "a string",
+    int: "a whole number >= 0",
+    float: "a number >= 0",
+}
+
+
+def check_table(where: str, table: object, kinds: dict[str, type]) -> dict:
+    """A table of options checked against {key: bool | str | int | float}; an unknown key or a
+    value of the wrong kind is a ConfigError that names the key."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    checked = {}
+    for key, value in table.items():
+        if key not in kinds:
+            known = ", ".join(sorted(kinds))
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
+        kind = kinds[key]
+        if kind in (bool, str):
+            ok = isinstance(value, kind)
+        else:  # bool is an int subclass, and `stale_hours = true` is a typo, not a number
+            numeric = (int,) if kind is int else (int, float)
+            ok = isinstance(value, numeric) and not isinstance(value, bool) and value >= 0
+        if not ok:
+            raise ConfigError(f"{where}: {key} must be {_NOUNS[kind]}, got {value!r}")
+        checked[key] = kind(value)
+    return checked
+
+
 def parse_config(text: str, source: str = "sites.toml") -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
     raw_sites = data.pop("site", None)
+    unknown = set(data) - set(KNOWN_TABLES)
+    if unknown:
+        raise ConfigError(
+            f"{source}: unknown table(s) {', '.join(sorted(unknown))} "
+            f"(known: [[site]], {', '.join(f'[{t}]' for t in KNOWN_TABLES)})"
+        )
     if not raw_sites or not isinstance(raw_sites, list):
         raise ConfigError(f"{source}: no [[site]] tables")
     profiles = _known_profiles()

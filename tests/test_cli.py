@@ -29,7 +29,7 @@ def test_bad_crawl_table_exits_2(tmp_path):
         extra='[crawl]\ndownload_delay = "fast"\n',
     )
     result = krnews("crawl", "--sites", str(sites), "--db", str(tmp_path / "n.db"))
-    assert result.returncode == 2 and "download_delay must be a float" in result.stderr
+    assert result.returncode == 2 and "download_delay must be a number >= 0" in result.stderr
 
 
 def test_unknown_site_name_exits_2(tmp_path):

@@ -296,7 +296,8 @@ def test_report_table_in_sites_toml_sets_thresholds_and_sites(scenario_db: Path,
 )
 def test_bad_report_table_is_a_usage_error(scenario_db: Path, tmp_path: Path, table, message):
     toml = tmp_path / "sites.toml"
-    toml.write_text(f"[report]\n{table}\n", encoding="utf-8")
+    site = '[[site]]\nname = "quiet"\nhome = "http://127.0.0.50/"\n'
+    toml.write_text(f"[report]\n{table}\n{site}", encoding="utf-8")
     result = CliRunner().invoke(report_command, ["--db", str(scenario_db), "--sites", str(toml)])
     assert result.exit_code == 2 and message in result.output
 

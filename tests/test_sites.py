@@ -66,3 +66,27 @@ def test_missing_and_non_utf8_files(tmp_path):
     bad.write_bytes('[[site]]\nname = "a"\nhome = "http://x/"\n# 고양\n'.encode("cp949"))
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(bad)
+
+
+def test_unknown_top_level_table_is_rejected():
+    with pytest.raises(ConfigError, match=r"unknown table\(s\) crawel"):
+        parse_config('[crawel]\ndownload_delay = 1\n[[site]]\nname = "a"\nhome = "http://x/"\n')
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "message"),
+    [
+        (float, "fast", "must be a number >= 0"),
+        (float, -1, "must be a number >= 0"),
+        (int, 2.5, "must be a whole number >= 0"),
+        (float, True, "must be a number >= 0"),
+        (bool, 1, "must be true or false"),
+        (str, 3, "must be a string"),
+    ],
+)
+def test_check_table_names_the_key_and_the_kind(kind, value, message):
+    from crawler.sites import check_table
+
+    with pytest.raises(ConfigError, match=f"x.toml: \\[t\\]: key {message}"):
+        check_table("x.toml: [t]", {"key": value}, {"key": kind})
+    assert check_table("x.toml: [t]", {}, {"key": kind}) == {}

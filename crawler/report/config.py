@@ -1,10 +1,12 @@
-"""Report thresholds: the optional `[report]` table of sites.toml (keys: see crawler.report)."""
+"""Report thresholds: the optional `[report]` table of sites.toml (keys: see crawler.report),
+read through the same loader and checks as the crawl's sites and [crawl] table."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+
+from crawler import sites
 
 
 class ReportConfigError(ValueError):
@@ -35,28 +37,9 @@ def load_config(path: Path | None) -> tuple[ReportConfig, list[str] | None]:
     if path is None:
         return ReportConfig(), None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ReportConfigError(f"{path}: {exc}") from exc
-    sites = [s["name"] for s in data.get("site", []) if isinstance(s, dict) and "name" in s]
-    return _thresholds(path, data.get("report", {})), sites
-
-
-def _thresholds(path: Path, table: object) -> ReportConfig:
-    if not isinstance(table, dict):
-        raise ReportConfigError(f"{path}: [report] must be a table")
-    known = {f.name: f.type for f in fields(ReportConfig)}
-    changes: dict[str, float | int] = {}
-    for key, value in table.items():
-        if key not in known:
-            raise ReportConfigError(
-                f"{path}: [report] has unknown key {key!r}; known: {', '.join(sorted(known))}"
-            )
-        # bool is an int subclass; `stale_hours = true` is a typo, not a number
-        wants_int = known[key] == "int"
-        ok_types = (int,) if wants_int else (int, float)
-        if isinstance(value, bool) or not isinstance(value, ok_types) or value < 0:
-            kind = "a whole number" if wants_int else "a number"
-            raise ReportConfigError(f"{path}: [report] {key} must be {kind} >= 0, got {value!r}")
-        changes[key] = value
-    return replace(ReportConfig(), **changes)
+        config = sites.load_config(path)
+        kinds = {f.name: int if f.type == "int" else float for f in fields(ReportConfig)}
+        table = sites.check_table(f"{path}: [report]", config.extra.get("report", {}), kinds)
+    except sites.ConfigError as exc:
+        raise ReportConfigError(str(exc)) from exc
+    return replace(ReportConfig(), **table), [site.name for site in config.sites]
