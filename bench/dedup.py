@@ -457,7 +457,8 @@ def bench_growth(
         sys.exit("not enough disk space")
     path = str(Path(tmp) / "bench.db")
     try:
-        store = Store(path)  # open for the whole run, as a crawl keeps it
+        # open for the whole run, as a crawl keeps it (pipelines/store.py)
+        store = Store(path, background_checkpoints=True)
         corpus = Corpus(pool)
         rng = random.Random(SEED + 3)
         started = time.perf_counter()

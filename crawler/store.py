@@ -31,6 +31,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
+import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -175,12 +177,40 @@ def _url_aliases(db: Database) -> None:
     )
 
 
+class _Checkpointer:
+    """Copies the WAL into the database every `interval` seconds from its own connection.
+
+    PASSIVE checkpoints never block the writer or readers; sqlite3 releases the GIL while one
+    runs. A kill -9 loses nothing: committed pages wait in the WAL for the next open.
+    """
+
+    def __init__(self, path: Path, interval: float = 1.0) -> None:
+        self._stop = threading.Event()
+        self._interval = interval
+        self._conn = sqlite3.connect(path, check_same_thread=False)
+        self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self._thread = threading.Thread(target=self._run, name="krnews-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # leave a small WAL behind
+        self._conn.close()
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Store:
-    def __init__(self, path: str | Path, on_save: Iterable[SaveHook] = ()) -> None:
+    def __init__(
+        self, path: str | Path, on_save: Iterable[SaveHook] = (), *, background_checkpoints=False
+    ) -> None:
         self.path = Path(path)
         self.db = Database(self.path)
         self.on_save: list[SaveHook] = list(on_save)
@@ -196,6 +226,11 @@ class Store:
         # 10,000 pages (~40 MB of WAL) checkpoint a tenth as often.
         self.db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         self._migrate()
+        self._checkpointer = _Checkpointer(self.path) if background_checkpoints else None
+        if self._checkpointer is not None:
+            # A long writer (a crawl) leaves checkpoints to a thread of its own, so that no
+            # article's commit waits for the WAL to be copied into the database file.
+            self.db.execute("PRAGMA wal_autocheckpoint = 0")
 
     def _migrate(self) -> None:
         version = self.schema_version()
@@ -218,6 +253,9 @@ class Store:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         self.db.close()
 
     def __enter__(self) -> Self:

@@ -32,7 +32,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         # Site-learned boilerplate counts go in each article's own transaction.
         self.memory = BoilerplateMemory()
-        self.store = Store(self.path, on_save=[self.memory.on_save])
+        self.store = Store(self.path, on_save=[self.memory.on_save], background_checkpoints=True)
 
     def close_spider(self) -> None:
         if self.store is not None:

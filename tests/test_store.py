@@ -261,3 +261,24 @@ def test_add_alias_only_for_stored_articles(store):
     store.add_alias("https://a.kr/article/2", "https://a.kr/news/2")  # not stored: nothing
     assert store.is_known_url("https://a.kr/article/1")
     assert not store.is_known_url("https://a.kr/article/2")
+
+
+def test_background_checkpoints_copy_the_wal_while_the_writer_goes_on(tmp_path):
+    import shutil
+
+    path = tmp_path / "news.db"
+    with Store(path, background_checkpoints=True) as store:
+        assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        for i in range(300):
+            store.save_article(article(f"https://a.kr/{i}", body=f"{BODY} {i}번째 기사."))
+        time.sleep(1.5)  # at least one checkpoint tick
+        # the database file alone (no WAL beside it) already holds every article
+        shutil.copy(path, tmp_path / "copy.db")
+        copy = sqlite3.connect(tmp_path / "copy.db")
+        assert copy.execute("SELECT count(*) FROM articles").fetchone()[0] == 300
+        copy.close()
+    wal = path.with_name("news.db-wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # truncated on close
+    with Store(path) as store:
+        assert store.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 300
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
