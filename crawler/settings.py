@@ -78,6 +78,8 @@ KRNEWS_LOCK_HELD = False
 # How many list pages deep a section's pagination is followed in one run (the incremental rule
 # stops earlier: after a page whose articles are all known).
 KRNEWS_MAX_LIST_PAGES = 50
+# A link that answered 404/410 is not asked again for this many days.
+KRNEWS_GONE_DAYS = 7
 
 LOG_LEVEL = "INFO"
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"

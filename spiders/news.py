@@ -127,6 +127,7 @@ class NewsSpider(scrapy.Spider):
         settings = crawler.settings
         spider.db_path = settings.get("KRNEWS_DB")
         spider.max_list_pages = settings.getint("KRNEWS_MAX_LIST_PAGES")
+        spider.gone_days = settings.getfloat("KRNEWS_GONE_DAYS")
         spider._lock = None
         if not settings.getbool("KRNEWS_LOCK_HELD"):  # `scrapy crawl` rather than `krnews crawl`
             spider._lock = CrawlLock(spider.db_path).acquire()
@@ -452,13 +453,14 @@ class NewsSpider(scrapy.Spider):
         return self._known(target)
 
     def _gone(self, url: str) -> bool:
-        """A link that answered 404/410 in an earlier run: not asked again (a dead link on a home
-        page must not turn every later run into "some fetches failed")."""
+        """A link that answered 404/410 in an earlier run of the last KRNEWS_GONE_DAYS days: not
+        asked again (a dead link on a home page must not turn every later run into "some
+        fetches failed"), but tried again after that, in case the page comes back."""
         return (
             self.store.db.execute(
                 "SELECT 1 FROM fetches WHERE url = ? AND kind IN ('http_404', 'http_410') "
-                "AND run_id != ? LIMIT 1",
-                [url, self.run_id],
+                "AND run_id != ? AND julianday(time) > julianday('now', ?) LIMIT 1",
+                [url, self.run_id, f"-{self.gone_days} days"],
             ).fetchone()
             is not None
         )

@@ -106,3 +106,26 @@ def test_no_change_recrawl_of_a_big_site_requests_under_five_percent(tmp_path):
         f"({100 * n_second / n_first:.1f}%)"
     )
     assert n_second <= 0.05 * n_first
+
+
+def test_dead_links_rest_for_a_week_then_are_tried_again(tmp_path):
+    import sqlite3
+
+    with DemoSites(port=0) as demo:
+        sites = write_sites(tmp_path / "sites.toml", demo.sites[:1])  # hangang-ilbo
+        db = tmp_path / "n.db"
+
+        def dead_asked() -> int:
+            return sum(1 for _s, _m, p, _h in demo.requests if p.endswith("idxno=10399"))
+
+        assert krnews("crawl", "--sites", str(sites), "--db", str(db)).returncode == 1
+        assert dead_asked() == 1
+        assert krnews("crawl", "--sites", str(sites), "--db", str(db)).returncode == 0
+        assert dead_asked() == 1
+        conn = sqlite3.connect(db)
+        conn.execute("UPDATE fetches SET time = '2026-01-01T00:00:00+00:00'")  # a week and more
+        conn.execute("DELETE FROM http_cache")  # ... in which the feed that links it changed
+        conn.commit()
+        conn.close()
+        assert krnews("crawl", "--sites", str(sites), "--db", str(db)).returncode == 1
+        assert dead_asked() == 2
