@@ -6,7 +6,6 @@ CONTRACT (other modules build against these names; keep them):
     Store.save_article(article)       -> (article_id, stored: bool); one transaction: article row,
                                       images, dedup state, FTS; re-saving an unchanged article
                                       changes nothing and returns stored=False
-    Store.known_urls(site)            -> set of article URLs already stored for the site
     Store.is_known_url(url)           -> stored under that URL, or reached through it (alias)
     Store.start_run(sites, pid)       -> run_id (row in `runs`, status 'running')
     Store.finish_run(run_id, status, exit_code, counts: dict)
@@ -359,9 +358,6 @@ class Store:
     def article(self, article_id: int) -> dict | None:
         rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
         return rows[0] if rows else None
-
-    def known_urls(self, site: str) -> set[str]:
-        return {r[0] for r in self.db.execute("SELECT url FROM articles WHERE site = ?", [site])}
 
     # ---- runs, fetches, sites, HTTP cache -----------------------------------------------
 

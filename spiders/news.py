@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -88,9 +88,7 @@ class SiteState:
     budget_logged: bool = False
     first_crawl: bool = False
     feeds_seen: bool = False
-    sitemaps_seen: bool = False
     crawl_delay: float | None = None
-    netlocs: set[str] = field(default_factory=set)
 
 
 class NewsSpider(scrapy.Spider):
@@ -259,8 +257,6 @@ class NewsSpider(scrapy.Spider):
         site = state.site
         yield self._request(state, site.home, "home", callback=self.parse_home)
         sitemaps = list(site.sitemaps) or list(state.robots.sitemaps if state.robots else [])
-        if sitemaps:
-            state.sitemaps_seen = True
         for url in sitemaps or [urljoin(site.home, p) for p in SITEMAP_PROBES]:
             yield self._conditional(state, url, "sitemap", self.parse_sitemap, quiet=not sitemaps)
         for url in site.feeds:
