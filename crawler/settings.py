@@ -82,5 +82,9 @@ KRNEWS_MAX_LIST_PAGES = 50
 KRNEWS_GONE_DAYS = 7
 
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.PageLogFormatter"
+# A dropped item is a page that is not an article (a list, a tag page): normal, not a warning.
+# Pages lost to a fault (charset, extract errors) are logged by the spider and kept in `fetches`.
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
 FEED_EXPORT_ENCODING = "utf-8"

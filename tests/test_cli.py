@@ -210,3 +210,29 @@ def test_live_progress_line_on_a_terminal(tmp_path):
     assert "\rhangang-ilbo " in text and "p/" in text and "| newsview " in text
     # on a terminal the summary is a per-site table
     assert "site" in text and "articles" in text and "duplicates" in text
+
+
+def test_log_names_pages_and_never_dumps_their_bytes(tmp_path):
+    from types import SimpleNamespace
+
+    from scrapy.exceptions import DropItem
+    from scrapy.settings import Settings
+
+    from crawler.logformatter import PageLogFormatter
+
+    item = {"site": "newsview", "url": "http://127.0.0.12/list.html", "body": "고양".encode()}
+    spider = SimpleNamespace(
+        crawler=SimpleNamespace(settings=Settings({"DEFAULT_DROPITEM_LOG_LEVEL": "DEBUG"}))
+    )
+    formatter = PageLogFormatter()
+    for kind in ("dropped", "item_error"):
+        entry = getattr(formatter, kind)(item, DropItem("list_url: x"), None, spider)
+        line = entry["msg"] % entry["args"]
+        assert "newsview http://127.0.0.12/list.html" in line and "b'" not in line, line
+
+    with DemoSites(port=0) as demo:
+        sites = write_sites(tmp_path / "sites.toml", demo.sites)
+        result = krnews("crawl", "--sites", str(sites), "--db", str(tmp_path / "n.db"))
+    assert result.returncode in (0, 1)
+    assert "'body': b'" not in result.stderr
+    assert "WARNING: Dropped" not in result.stderr  # a page that is not an article is no warning
