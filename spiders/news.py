@@ -593,7 +593,9 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _on_response(self, response: Response, request: Request, spider=None) -> None:
-        """Every response counts once, whatever its callback: the per-site "pages fetched"."""
+        """The per-site "pages fetched": every answered request once, whatever its callback, but
+        not an error answer (that one is counted in krnews/errors, and the report reads the
+        error share as errors / (pages + errors))."""
         name = request.meta.get("site")
-        if name:
+        if name and response.status < 400:
             self.crawler.stats.inc_value(f"krnews/pages/{name}")
