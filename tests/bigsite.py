@@ -1,16 +1,12 @@
-"""A large NDSoft site (hundreds of articles, long paginated sections) made from the demo's own
-family code, for incremental-crawl figures that a 15-article demo site cannot show."""
+"""A large NDSoft site (hundreds of articles, long paginated sections) for incremental-crawl
+figures that a 15-article demo site cannot show; served by `DemoSites(sites=[big_site()])`."""
 
 from __future__ import annotations
 
 import random
-import threading
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from crawler.demo.content import Article, site_by_name
-from crawler.demo.families import family_of
-from crawler.demo.families.base import View
 
 
 def _vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
@@ -47,51 +43,3 @@ def big_site(n: int = 400, seed: int = 7):
             )
         )
     return replace(base, name="big-ilbo", articles=tuple(articles))
-
-
-class BigSite:
-    def __init__(self, host: str = "127.0.0.36", n: int = 400):
-        site = big_site(n)
-        family = family_of(site)
-        paths: list[str] = []
-        lock = threading.Lock()
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body go out in separate writes: with Nagle on, a kept-alive connection
-            # waits for the client's delayed ACK (~40 ms) before every body.
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                with lock:
-                    paths.append(self.path)
-                response = family.respond(View(site, self.server.base), self.path)
-                body = response.body
-                self.send_response(response.status)
-                self.send_header("Content-Type", response.content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.server = ThreadingHTTPServer((host, 0), Handler)
-        self.server.daemon_threads = True
-        self.server.base = f"http://{host}:{self.server.server_address[1]}"
-        self.home = self.server.base + "/"
-        self.site = site
-        self._paths, self._lock = paths, lock
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def paths(self) -> list[str]:
-        with self._lock:
-            return list(self._paths)

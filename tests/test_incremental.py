@@ -6,7 +6,7 @@ from itertools import pairwise
 
 from crawler.demo.server import DemoSites
 from crawler.urls import canonical_url
-from tests.bigsite import BigSite
+from tests.bigsite import big_site
 from tests.conftest import krnews, rows, write_sites
 from tests.faultsite import GOOD, FaultSite
 
@@ -87,20 +87,20 @@ def test_max_minutes_ends_the_run_cleanly(tmp_path):
 
 
 def test_no_change_recrawl_of_a_big_site_requests_under_five_percent(tmp_path):
-    with BigSite("127.0.0.36", n=400) as site:
+    with DemoSites(hosts=["127.0.0.36"], sites=[big_site(400)]) as site:
         sites = write_sites(
             tmp_path / "sites.toml",
-            [{"name": "big-ilbo", "home": site.home}],
+            site.sites,
             extra="[crawl]\ndownload_delay = 0\nautothrottle = false\nconcurrency_per_site = 8\n",
         )
         db = tmp_path / "n.db"
         first = krnews("crawl", "--sites", str(sites), "--db", str(db))
         assert first.returncode in (0, 1), first.stderr[-2000:]  # 1: the family's dead link
-        n_first = len(site.paths)
+        n_first = len(site.requests)
         assert len(rows(db, "SELECT id FROM articles")) == 400
         second = krnews("crawl", "--sites", str(sites), "--db", str(db))
         assert second.returncode == 0
-        n_second = len(site.paths) - n_first
+        n_second = len(site.requests) - n_first
     print(
         f"big site: first crawl {n_first} requests, no-change re-crawl {n_second} "
         f"({100 * n_second / n_first:.1f}%)"

@@ -97,13 +97,23 @@ def _not_modified(request_headers: Any, etag: str, response: Response) -> bool:
 class DemoSites:
     """The bundled demo news sites, served while the context is open."""
 
-    def __init__(self, port: int = 0, hosts: list[str] | None = None, faults: bool = False) -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        hosts: list[str] | None = None,
+        faults: bool = False,
+        sites: tuple[Site, ...] | list[Site] | None = None,
+    ) -> None:
         self.port = port
-        self.hosts = hosts or [site.host for site in SITES]
+        # The bundled sites by default; tests may serve other content with the same families.
+        self._site_list: tuple[Site, ...] = tuple(sites or SITES)
+        self.hosts = hosts or [site.host for site in self._site_list]
         self.faults = faults  # the first GET of each site's newest article answers 503 once
         self._lock = threading.Lock()
         self._requests: list[tuple[str, str, str, dict[str, str]]] = []
-        self._hidden: dict[str, frozenset[int]] = {site.name: frozenset() for site in SITES}
+        self._hidden: dict[str, frozenset[int]] = {
+            site.name: frozenset() for site in self._site_list
+        }
         self._faulted: set[str] = set()
         self._servers: list[_Server] = []
         self._bases: dict[str, str] = {}
@@ -118,10 +128,12 @@ class DemoSites:
         self.close()
 
     def start(self) -> None:
-        for i, site in enumerate(SITES):
+        for i, site in enumerate(self._site_list):
             host = self.hosts[i % len(self.hosts)]
             # Sites sharing a host on a fixed port need a port each.
-            shared = len({self.hosts[j % len(self.hosts)] for j in range(len(SITES))}) < len(SITES)
+            shared = len(
+                {self.hosts[j % len(self.hosts)] for j in range(len(self._site_list))}
+            ) < len(self._site_list)
             port = self.port + i if self.port and shared else self.port
             server = _Server((host, port), _Handler)
             server.demo, server.site = self, site
@@ -142,13 +154,15 @@ class DemoSites:
 
     @property
     def sites(self) -> list[dict[str, str]]:
-        return [{"name": site.name, "home": self._bases[site.name] + "/"} for site in SITES]
+        return [
+            {"name": site.name, "home": self._bases[site.name] + "/"} for site in self._site_list
+        ]
 
     @property
     def expected(self) -> list[dict]:
         """Expected records of the visible articles, with absolute `url`s for this run's hosts."""
         records = []
-        for site in SITES:
+        for site in self._site_list:
             base = self._bases[site.name]
             for article in site.articles:
                 if article.id in self._hidden[site.name]:
@@ -166,7 +180,7 @@ class DemoSites:
 
     def write_sites_toml(self, path: str | Path) -> Path:
         lines = []
-        for site, entry in zip(SITES, self.sites, strict=True):
+        for site, entry in zip(self._site_list, self.sites, strict=True):
             lines += ["[[site]]", f'name = "{site.name}"', f'home = "{entry["home"]}"']
             if family_of(site).charset != family_of(site).declared_charset:
                 lines.append(f'charset = "{family_of(site).charset}"')
@@ -182,12 +196,12 @@ class DemoSites:
         with self._lock:
             self._hidden = {
                 site.name: frozenset(a.id for a in newest_first(site.articles)[:n])
-                for site in SITES
+                for site in self._site_list
             }
 
     def release(self) -> None:
         with self._lock:
-            self._hidden = {site.name: frozenset() for site in SITES}
+            self._hidden = {site.name: frozenset() for site in self._site_list}
 
     # -- serving --------------------------------------------------------------------------------
 
