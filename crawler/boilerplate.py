@@ -99,7 +99,8 @@ TAIL_MARKERS: frozenset[str] = frozenset({
 DOM_WORDS: dict[str, tuple[str, ...]] = {
     ANTI_SPAM: ("captcha", "spam", "antispam"),
     GALLERY: ("slide", "slider", "carousel", "gallery", "swiper", "photo-news", "photonews"),
-    COPYRIGHT: ("copyright", "view-copyright", "copy", "article-copy"),
+    # Not "copy": "article-copy" is the body text itself on many sites; line rules catch "ⓒ …".
+    COPYRIGHT: ("copyright", "view-copyright"),
     RELATED: ("related", "relation", "rel-news", "popular", "most-viewed", "ranking",
               "article-list", "news-list", "more-news", "hot-news", "recommend",
               "view-editors-list", "relatedposts", "yarpp"),

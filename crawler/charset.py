@@ -89,13 +89,42 @@ def _try(body: bytes, codec: str) -> str | None:
         text = _strip_bom(body, codec).decode(codec)
     except (UnicodeDecodeError, LookupError):
         return None
-    if looks_like_mojibake(text):
-        if codec == "utf-8":
-            # Valid UTF-8 that reads as mojibake was mangled before it was served; any other
-            # codec would only turn it into different garbage.
-            raise CharsetError("page text is already mojibake (UTF-8 once read as Latin-1)")
-        return None
-    return text
+    if codec == "utf-8":
+        # Valid UTF-8 is UTF-8 whatever it holds: a page whose CMS once stored some text read as
+        # Latin-1 gets those runs repaired, and the rest (a German "ß" before a soft hyphen
+        # matches the pattern too) is kept as it is. Losing the article is never the answer.
+        return repair_mojibake(text)
+    return None if looks_like_mojibake(text) else text
+
+
+# What a repaired run may turn into: Hangul, CJK, Latin letters with accents, typographic
+# punctuation. Anything else (U+07ED from "ß" + soft hyphen) means the run was real text.
+_REPAIRED = re.compile(
+    "^[\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u20ac\u3000-\u303f\u3131-\u318e"
+    "\u4e00-\u9fff\uac00-\ud7a3\uff00-\uffef]+$"
+)
+_MOJIBAKE_RUN = re.compile(
+    "(?:[\u00c2-\u00f4][\u0080-\u00bf\u0152-\u0178\u2013-\u203a\u20ac\u2122]{1,3})+"
+)
+
+
+def _repair_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    for codec in ("cp1252", "latin-1"):
+        try:
+            fixed = run.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        if _REPAIRED.match(fixed):
+            return fixed
+    return run
+
+
+def repair_mojibake(text: str) -> str:
+    """Runs of UTF-8 once read as Latin-1/CP1252 ("ê³ ì–‘") turned back into text ("고양")."""
+    if not _MOJIBAKE.search(text):
+        return text
+    return _MOJIBAKE_RUN.sub(_repair_run, text)
 
 
 def _try_lenient(body: bytes, codec: str) -> str | None:
@@ -143,5 +172,11 @@ def decode_html(
         text = _try_lenient(body, codec)
         if text is not None:
             return text, codec
+    # Last: a Western page that declares nothing and is neither UTF-8 nor CP949 (CP1252 decodes
+    # nearly any bytes, so it comes only after every Korean reading failed).
+    if not declared:
+        text = _try(body, "cp1252")
+        if text is not None:
+            return text, "cp1252"
     said = ", ".join(declared) or "nothing"
     raise CharsetError(f"no charset decodes the page cleanly (page declares {said})")

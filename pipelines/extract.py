@@ -7,6 +7,7 @@ the only stage that normalises text.
 from __future__ import annotations
 
 import logging
+import re
 
 from lxml import etree, html
 from scrapy.exceptions import DropItem
@@ -29,9 +30,13 @@ class NotAnArticle(Exception):
         self.reason = reason
 
 
+# lxml refuses a str that starts with an encoding declaration; the text is decoded already.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def parse_html(text: str) -> html.HtmlElement:
     try:
-        doc = html.document_fromstring(text)
+        doc = html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
     except (etree.ParserError, ValueError) as err:
         raise NotAnArticle("broken_html", str(err)) from err
     return doc
@@ -58,8 +63,6 @@ def extract_page(
     # (a trailing "/", "section") also match article permalinks of unknown sites.
     if known == "list":
         raise NotAnArticle("list_url", url)
-    if chosen.body and not chosen.has_body(doc) and chosen.url_kind(url) != "article":
-        raise NotAnArticle("not_article_layout", url)
     try:
         article = chosen.extract(doc, url)
     except NotArticleLayout as err:

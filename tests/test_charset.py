@@ -89,10 +89,25 @@ def test_utf8_read_as_latin1_is_mojibake() -> None:
     assert not looks_like_mojibake("Café au lait, naïve résumé")
 
 
-def test_a_page_that_already_holds_mojibake_is_refused() -> None:
+def test_a_page_that_already_holds_mojibake_is_repaired_not_refused() -> None:
     mangled = KOREAN.encode("utf-8").decode("latin-1")
-    with pytest.raises(CharsetError):
-        decode_html(page("utf-8", mangled * 3).encode("utf-8"), {})
+    assert "고양" not in mangled
+    text, codec = decode_html(page("utf-8", f"{mangled} 기사 원문").encode("utf-8"), {})
+    assert codec == "utf-8"
+    assert f"<p>{KOREAN} 기사 원문</p>" in text
+
+
+def test_german_typography_that_looks_like_mojibake_is_kept() -> None:
+    # "ß" before a soft hyphen or a closing quote matches the mojibake pattern; it is real text.
+    german = "Straße\u00ad und Gruß\u201d, Maß\u00ad genommen " * 3
+    text, codec = decode_html(page("utf-8", german).encode("utf-8"), {})
+    assert codec == "utf-8" and german in text
+
+
+def test_an_undeclared_western_page_that_is_not_utf8_decodes_as_cp1252() -> None:
+    body = page(None, "Alle Auswählen, schöne Grüße").encode("cp1252")
+    text, codec = decode_html(body, {})
+    assert codec == "cp1252" and "schöne Grüße" in text
 
 
 def test_random_bytes_are_refused_with_a_reason() -> None:

@@ -16,7 +16,7 @@ from typing import ClassVar
 from lxml import etree, html
 
 from crawler import bylines, dates
-from crawler.profiles import blocks, generic, meta
+from crawler.profiles import blocks, density, generic, meta
 from crawler.text import normalize
 
 XPath = etree.XPath
@@ -120,14 +120,16 @@ class Profile:
         site_name = normalize(metas.get("og:site_name")) or None
         published, updated = self.dates(doc, metas, ld)
         author, email = self.author(doc, metas, ld)
-        body_el = self.body_element(doc)
-        title = self.headline(doc, metas, ld, site_name, body_el)
+        body = self.body_element(doc)
+        title = self.headline(doc, metas, ld, site_name, body.anchor if body else None)
         subtitle = self.deck(doc, ld)
         images: list[dict] = []
         paragraphs: list[str] = []
-        if body_el is not None:
-            body_el = copy.deepcopy(body_el)  # pruning must not change what other fields read
-            blocks.prune(body_el, self.remove + generic.REMOVE)
+        if body is not None:
+            body_el = body.element
+            if body_el is body.anchor:  # pruning must not change what other fields read
+                body_el = copy.deepcopy(body_el)
+            blocks.prune(body_el, self.remove + generic.REMOVE, by_class=body.by_class)
             if blocks.link_density(body_el) > MAX_LINK_DENSITY:
                 raise NotArticleLayout("link_list")
             images = blocks.take_images(body_el, url, self.captions + generic.CAPTIONS)
@@ -283,9 +285,10 @@ class Profile:
     def has_body(self, doc: html.HtmlElement) -> bool:
         return any(xp(doc) for xp in self.body)
 
-    def body_element(self, doc: html.HtmlElement) -> html.HtmlElement | None:
+    def body_element(self, doc: html.HtmlElement) -> density.Body | None:
+        """A profile whose XPaths miss falls back to the generic rules: it never drops a page."""
         for xp in self.body:
             found = xp(doc)
             if found:
-                return found[0]
+                return density.Body(found[0], found[0])
         return generic.best_body(doc)

@@ -28,7 +28,9 @@ _NOT_PHOTO = re.compile(r"(?:icon|btn|button|blank|spacer|bullet|arrow|logo)[^/]
 _MIN_PHOTO_PX = 60
 
 
-def prune(root: html.HtmlElement, remove: Iterable[etree.XPath] = ()) -> None:
+def prune(
+    root: html.HtmlElement, remove: Iterable[etree.XPath] = (), *, by_class: bool = True
+) -> None:
     """Drop what is never article text under `root`: DOM_TAGS, boilerplate classes, hidden parts.
 
     `root` itself is kept whatever its class says: the profile chose it as the body.
@@ -42,7 +44,7 @@ def prune(root: html.HtmlElement, remove: Iterable[etree.XPath] = ()) -> None:
         elif (
             el.tag in boilerplate.DOM_TAGS
             or _HIDDEN.search(el.get("style", ""))
-            or boilerplate.element_kind(el)
+            or (by_class and boilerplate.element_kind(el))
         ):
             doomed.append(el)
     for el in doomed:

@@ -12,11 +12,11 @@ keep captions out of the body, which trafilatura's text output does not separate
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
 from lxml import etree, html
 
 from crawler import boilerplate, bylines, dates
+from crawler.profiles import density
 from crawler.text import normalize
 
 _X = etree.XPath
@@ -117,10 +117,7 @@ CAPTIONS = (
     ),
 )
 
-_PROSE = re.compile(r"[\uac00-\ud7a3]")
-_INLINE = frozenset({"span", "font", "b", "strong", "i", "em", "a", "u", "small"})
 _NEVER = frozenset({"nav", "header", "footer", "aside", "form", "script", "style", "noscript"})
-_MIN_PROSE = 20  # Hangul syllables: a shorter string is a menu item, a label, a headline
 
 
 def _excluded(doc: html.HtmlElement) -> set:
@@ -131,10 +128,6 @@ def _excluded(doc: html.HtmlElement) -> set:
         if el.tag in _NEVER or boilerplate.element_kind(el):
             out.update(el.iter())
     return out
-
-
-def _prose(text: str | None) -> int:
-    return len(_PROSE.findall(text or ""))
 
 
 _SHORT_TAGS = ("td", "div", "span", "p", "li", "font", "em", "strong", "dd", "section", "time")
@@ -194,31 +187,14 @@ def heading_before(doc: html.HtmlElement, body: html.HtmlElement) -> str | None:
 _TITLE_TAGS = ("h1", "h2", "h3", "h4", "strong", "b", "td", "div", "span", "p", "font")
 
 
-def best_body(doc: html.HtmlElement) -> html.HtmlElement | None:
+def best_body(doc: html.HtmlElement) -> density.Body | None:
+    """The body by the priority-ordered XPaths, else by text density (crawler/profiles/
+    density.py)."""
     for xp in BODY:
         found = xp(doc)
         if found:
-            return found[0]
-    skip = _excluded(doc)
-    scores: dict = defaultdict(float)
-    for el in doc.iter():
-        if not isinstance(el.tag, str) or el in skip:
-            continue
-        if el.tag == "p":
-            links = sum(_prose(a.text_content()) for a in el.iter("a"))
-            n, target = _prose(el.text_content()) - links, el.getparent()
-        else:
-            n = _prose(el.text) + sum(_prose(c.tail) for c in el)  # "<br>" style bodies
-            target = el
-            while target is not None and target.tag in _INLINE:
-                target = target.getparent()
-        if n < _MIN_PROSE or target is None:
-            continue
-        scores[target] += n
-        parent = target.getparent()
-        if parent is not None:
-            scores[parent] += n / 2
-    return max(scores, key=scores.get) if scores else None
+            return density.Body(found[0], found[0])
+    return density.best_body(doc)
 
 
 # URL classification when no profile's patterns decide (`crawler.profiles.url_kind`).

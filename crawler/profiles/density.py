@@ -1,0 +1,335 @@
+"""Where the article is on a page no profile knows: blocks scored by text density and structure.
+
+The family of algorithms that Readability, trafilatura and DOM Distiller use, written for any
+script (characters, not words, measure text: Korean and German alike), in one walk of the tree:
+
+1. Walk the page once, depth first, never entering what is never content (scripts, navigation,
+   forms, boilerplate class words, hidden parts); every element gets its text length, its link
+   text length and its comma count.
+2. Every paragraph-like element with enough text outside links gives points to its parent, and
+   fewer to each ancestor above (Readability's propagation): the element with the most prose
+   beneath it, after its link density, wins; class and id words nudge the score.
+3. The winner's siblings join when they score near it or are plain prose themselves (a body
+   split over several containers), and link-dense blocks inside it (related lists, tag clouds,
+   share bars) are dropped.
+
+What this module returns is an element the profile code prunes and flattens like any other
+body (crawler/profiles/blocks.py); the Korean rules (boilerplate lines, bylines, captions,
+site-learned lines) run on top of it in the clean stage.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from lxml import html
+
+from crawler import boilerplate
+
+# Tags whose subtree is never article text.
+SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "iframe", "form", "button", "input", "select", "textarea",
+    "svg", "nav", "aside", "template", "object", "embed", "ins", "footer", "header", "menu",
+    "head", "title", "meta", "link", "canvas", "video", "audio", "map", "dialog",
+})  # fmt: skip
+# Readability's "unlikely candidates": class/id words of page furniture, unless a content word
+# is there too ("article-sidebar" is furniture, "main-content sidebar-left" may hold the text).
+UNLIKELY = re.compile(
+    r"-ad-|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|foot|gdpr|"
+    r"header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|"
+    r"sponsor|supplemental|ad-break|agegate|pagination|pager|popup|cookie|consent|newsletter|"
+    r"share|sharing|navbar|navigation|topbar|masthead|teaser|signup|login|subscribe|"
+    r"recommend|trending|most-?read",
+    re.IGNORECASE,
+)
+MAYBE = re.compile(
+    r"and|article|body|column|content|main|shadow|post|entry|story|text", re.IGNORECASE
+)
+POSITIVE = re.compile(
+    r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|"
+    r"news|view|read|detail|rte|richtext|markdown",
+    re.IGNORECASE,
+)
+NEGATIVE = re.compile(
+    r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|foot|gdpr|"
+    r"masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
+    r"sponsor|shopping|tags|widget|byline|author|dateline|caption|teaser|card|list|thumb",
+    re.IGNORECASE,
+)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+# Elements that are one paragraph to a reader; a <div> with its own text counts too.
+PARAGRAPHS = frozenset({"p", "pre", "blockquote", "td", "dd", "li", "h2", "h3", "h4", "h5"})
+CONTAINERS = frozenset(
+    {"div", "section", "article", "main", "td", "body", "span", "font", "center"}
+)
+BLOCKS = frozenset({
+    "div", "section", "ul", "ol", "dl", "table", "article", "figure", "p", "li", "blockquote",
+    "tr", "td", "h2", "h3", "h4", "h5", "h6",
+})  # fmt: skip
+MIN_PARAGRAPH = 25  # characters outside links: a shorter text is a label, a menu item, a date
+TAG_BONUS = {"div": 5, "article": 8, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
+             "ol": -3, "ul": -3, "dl": -3, "dd": -3, "li": -3, "th": -5}  # fmt: skip
+_COMMAS = re.compile(r"[,，、]")
+
+
+@dataclass(slots=True)
+class Node:
+    el: html.HtmlElement
+    parent: Node | None
+    chars: int = 0  # visible characters beneath (whitespace not counted)
+    links: int = 0  # of which inside <a>
+    commas: int = 0
+    own: int = 0  # characters of the element's own text and its children's tails
+    score: float = 0.0
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def link_density(self) -> float:
+        return self.links / self.chars if self.chars else 0.0
+
+
+def _size(text: str | None) -> int:
+    return len(text) - text.count(" ") - text.count("\n") - text.count("\t") if text else 0
+
+
+def _class_id(el: html.HtmlElement) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def _skipped(el: html.HtmlElement, by_class: bool = True) -> bool:
+    if el.tag in SKIP_TAGS:
+        return True
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    if style and _HIDDEN.search(style):
+        return True
+    words = _class_id(el)
+    if not by_class or not words or el.tag in ("body", "html", "article", "main"):
+        return False
+    if UNLIKELY.search(words) and not MAYBE.search(words):
+        return True
+    return boilerplate.element_kind(el) is not None
+
+
+def _class_weight(el: html.HtmlElement) -> int:
+    weight = 0
+    for value in (el.get("class"), el.get("id")):
+        if value:
+            if NEGATIVE.search(value):
+                weight -= 25
+            if POSITIVE.search(value):
+                weight += 25
+    return weight
+
+
+def measure(root: html.HtmlElement, by_class: bool = True) -> Node:
+    """One depth-first walk: a Node for every element that can hold content, bottom-up sums.
+    `by_class` False enters furniture by class words too (the retry for themes that call
+    their page wrapper "header-style-2")."""
+    top = Node(root, None)
+    stack: list[tuple[Node, bool]] = [(top, False)]
+    while stack:
+        node, done = stack.pop()
+        el = node.el
+        if not done:
+            stack.append((node, True))
+            for child in reversed(el):
+                if isinstance(child.tag, str) and not _skipped(child, by_class):
+                    kid = Node(child, node)
+                    node.children.append(kid)
+                    stack.append((kid, False))
+            node.children.reverse()
+            continue
+        own = _size(el.text)
+        commas = len(_COMMAS.findall(el.text)) if el.text else 0
+        for child in el:
+            if child.tail:
+                own += _size(child.tail)
+                commas += child.tail.count(",")
+        node.own = own
+        node.chars = own + sum(k.chars for k in node.children)
+        node.commas = commas + sum(k.commas for k in node.children)
+        node.links = node.chars if el.tag == "a" else sum(k.links for k in node.children)
+    return top
+
+
+def _paragraph_points(node: Node) -> float:
+    prose = node.chars - node.links
+    if prose < MIN_PARAGRAPH:
+        return 0.0
+    return 1.0 + node.commas + min(prose / 100.0, 3.0)
+
+
+def _walk(node: Node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
+
+
+def _is_paragraph(node: Node) -> bool:
+    tag = node.el.tag
+    if tag in PARAGRAPHS:
+        return True
+    # "<br>" bodies and text written straight into a <div>: its own text is the paragraph.
+    return tag in CONTAINERS and node.own >= MIN_PARAGRAPH
+
+
+def score(top: Node) -> list[Node]:
+    """Score every candidate; returns the candidates (elements that received points)."""
+    candidates: dict[int, Node] = {}
+    for node in _walk(top):
+        if not _is_paragraph(node):
+            continue
+        if node.el.tag in PARAGRAPHS:
+            points = _paragraph_points(node)
+        else:
+            points = 1.0 + min(node.own / 100.0, 3.0) if node.own >= MIN_PARAGRAPH else 0.0
+            # The div is itself the container of its own text.
+            if points:
+                _init(node, candidates)
+                node.score += points
+        if not points:
+            continue
+        ancestor, level = node.parent, 0
+        while ancestor is not None and level < 5:
+            _init(ancestor, candidates)
+            ancestor.score += points / (1 if level == 0 else 2 if level == 1 else level * 3)
+            ancestor, level = ancestor.parent, level + 1
+    for node in candidates.values():
+        node.score *= 1.0 - node.link_density
+    return list(candidates.values())
+
+
+def _init(node: Node, candidates: dict[int, Node]) -> None:
+    key = id(node)
+    if key not in candidates:
+        candidates[key] = node
+        node.score = TAG_BONUS.get(node.el.tag, 0) + _class_weight(node.el)
+
+
+def _joins(sibling: Node, top: Node, threshold: float) -> bool:
+    if sibling is top:
+        return True
+    bonus = (
+        top.score * 0.2
+        if sibling.el.get("class") and sibling.el.get("class") == top.el.get("class")
+        else 0.0
+    )
+    if sibling.score and sibling.score + bonus >= threshold:
+        return True
+    if sibling.el.tag == "p":
+        prose = sibling.chars
+        if prose > 80 and sibling.link_density < 0.25:
+            return True
+        text = (sibling.el.text_content() or "").strip()
+        return 0 < prose <= 80 and sibling.links == 0 and text.endswith((".", "다.", "。"))
+    return False
+
+
+def _link_lists(node: Node, out: list[html.HtmlElement]) -> None:
+    """Blocks inside the body that are lists of links, not text: related stories, tags."""
+    for kid in node.children:
+        if kid.el.tag in BLOCKS and kid.chars and _furniture(kid):
+            out.append(kid.el)
+        else:
+            _link_lists(kid, out)
+
+
+def _furniture(node: Node) -> bool:
+    density = node.link_density
+    if density > 0.5:
+        return True
+    weight = _class_weight(node.el)
+    return weight < 0 and density > 0.2 and node.chars - node.links < 200
+
+
+# Below this many characters of prose the first answer is doubted and the page read again
+# without the class-word skips (Readability's retry with its flags off).
+RETRY_BELOW = 250
+
+
+class Body(NamedTuple):
+    """The article's body: `element` to prune and flatten (a copy when it was assembled here),
+    `anchor` where it starts in the page (what precedes it is header), and whether class words
+    may still prune inside it (False when the body was found only by reading past them)."""
+
+    element: html.HtmlElement
+    anchor: html.HtmlElement
+    by_class: bool = True
+
+
+def best_body(doc: html.HtmlElement) -> Body | None:
+    """The article's body by text density, or None when no block holds prose."""
+    root = doc.find("body")
+    root = root if root is not None else doc
+    by_class = True
+    found = _winner(measure(root))
+    if found is None or found.chars - found.links < RETRY_BELOW:
+        retry = _winner(measure(root, by_class=False))
+        if retry is not None and (
+            found is None or retry.chars - retry.links > 2 * (found.chars - found.links)
+        ):
+            found, by_class = retry, False
+    if found is None:
+        return None
+    return Body(_body_of(found, by_class), found.el, by_class)
+
+
+def _winner(top: Node) -> Node | None:
+    candidates = score(top)
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda n: n.score)
+    # Readability: an only child wins for its parent too (a wrapper around the text).
+    while best.parent is not None and len(best.parent.children) == 1 and best.parent.parent:
+        best = best.parent
+    return best
+
+
+def _body_of(best: Node, by_class: bool) -> html.HtmlElement:
+    parent = best.parent
+    members = [best]
+    if parent is not None:
+        threshold = max(10.0, best.score * 0.2)
+        members = [kid for kid in parent.children if _joins(kid, best, threshold)]
+    doomed: list[html.HtmlElement] = []
+    for member in members:
+        _link_lists(member, doomed)
+    if len(members) == 1:
+        body = copy.deepcopy(members[0].el)
+        originals = [members[0].el]
+        copies = [body]
+    else:
+        body = html.Element("div")
+        originals, copies = [], []
+        for member in members:
+            clone = copy.deepcopy(member.el)
+            clone.tail = None
+            body.append(clone)
+            originals.append(member.el)
+            copies.append(clone)
+    if doomed:
+        marked = set(map(id, doomed))
+        drop = []
+        for original, clone in zip(originals, copies, strict=True):
+            for o, c in zip(original.iter(), clone.iter(), strict=False):
+                if id(o) in marked:
+                    drop.append(c)
+        for el in drop:
+            if el.getparent() is not None:
+                el.drop_tree()
+    # What the walk never entered (furniture inside the winner) goes too.
+    skipped = [
+        c for c in body.iterdescendants() if isinstance(c.tag, str) and _skipped(c, by_class)
+    ]
+    for el in skipped:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return body
