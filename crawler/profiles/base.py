@@ -44,6 +44,19 @@ def _spaced_text(el) -> str:
     return normalize(el if isinstance(el, str) else " ".join(el.itertext()))
 
 
+_STRING_LENGTH = XPath("string-length(.)")
+MAX_SIGNATURE = 400  # characters: an "info" element longer than this is a container, not a line
+
+
+def _signature_lines(doc, exprs: tuple[etree.XPath, ...]):
+    """What byline/dateline XPaths select, without the whole-page containers that a loose
+    class word ("info", "date") also matches."""
+    for xp in exprs:
+        for el in xp(doc):
+            if isinstance(el, str) or _STRING_LENGTH(el) <= MAX_SIGNATURE:
+                yield xp, el
+
+
 class NotArticleLayout(Exception):
     """The page has the shape of something else (a list of links); `reason` says what."""
 
@@ -208,7 +221,7 @@ class Profile:
                 pub, upd = None, None
                 # The profile's own dateline first: the generic XPaths scan the whole page.
                 for group in (self.dateline, generic.DATELINE):
-                    text = " ".join(_spaced_text(el) for xp in group for el in xp(doc))
+                    text = " ".join(_spaced_text(el) for _, el in _signature_lines(doc, group))
                     pub, upd = dates.published_and_updated(text)
                     if pub:
                         break
@@ -223,7 +236,7 @@ class Profile:
     def author(self, doc, metas: dict, ld: dict) -> tuple[str | None, str | None]:
         name = email = None
         for xp in self.byline + generic.BYLINE:
-            for el in xp(doc):
+            for _, el in _signature_lines(doc, (xp,)):
                 found = bylines.parse_byline(_spaced_text(el))
                 name, email = name or found.name, email or found.email
                 if email is None and not isinstance(el, str):
@@ -244,7 +257,7 @@ class Profile:
             found = next(
                 (
                     bylines.parse_byline(t)
-                    for t in generic.short_texts(doc)
+                    for t in generic.short_texts(doc, generic.BYLINE_HINT)
                     if bylines.is_byline_line(t)
                 ),
                 None,

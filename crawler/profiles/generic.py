@@ -12,6 +12,7 @@ keep captions out of the body, which trafilatura's text output does not separate
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from lxml import etree, html
 
@@ -120,30 +121,73 @@ CAPTIONS = (
 _NEVER = frozenset({"nav", "header", "footer", "aside", "form", "script", "style", "noscript"})
 
 
-def _excluded(doc: html.HtmlElement) -> set:
-    out: set = set()
-    for el in doc.iter():
-        if el in out or not isinstance(el.tag, str):
-            continue
-        if el.tag in _NEVER or boilerplate.element_kind(el):
-            out.update(el.iter())
-    return out
+def _outside_furniture(el: html.HtmlElement) -> bool:
+    """Not inside navigation, forms or a boilerplate block (checked upwards: cheap for the few
+    elements that get here, where marking every excluded subtree of the page was not)."""
+    for node in (el, *el.iterancestors()):
+        if node.tag in _NEVER or boilerplate.element_kind(node):
+            return False
+    return True
 
 
-_SHORT_TAGS = ("td", "div", "span", "p", "li", "font", "em", "strong", "dd", "section", "time")
+_SHORT_TAGS = frozenset(
+    {"td", "div", "span", "p", "li", "font", "em", "strong", "dd", "section", "time"}
+)
 _MAX_SHORT = 100  # a byline or dateline is one short line
 
 
-def short_texts(doc: html.HtmlElement):
-    """Normalised texts of short elements outside navigation and boilerplate, in page order:
-    where an unknown layout hides its byline and dateline."""
-    skip = _excluded(doc)
-    for el in doc.iter(*_SHORT_TAGS):
-        if el in skip:
+class Hint(NamedTuple):
+    words: tuple[str, ...]
+    nodes: etree.XPath  # the text nodes holding one of the words
+
+
+def _hint(*words: str) -> Hint:
+    # A word that contains another adds nothing: "시민기자" is found by "기자".
+    kept = tuple(sorted(w for w in set(words) if not any(o != w and o in w for o in words)))
+    return Hint(kept, _X("//body//text()[" + " or ".join(f'contains(.,"{w}")' for w in kept) + "]"))
+
+
+# Text nodes that may belong to a byline or a dateline: only their short ancestors are read, so
+# the fallbacks cost a few elements of a page, not a join of every container's text.
+BYLINE_HINT = _hint(*bylines.ROLES, "기자명", "글쓴이", "작성자")
+DATELINE_HINT = _hint(*bylines.ROLES, *dates.LABEL_WORDS)
+_STRING_LENGTH = _X("string-length(.)")
+_STRING = _X("string(//body)")
+
+
+def short_texts(doc: html.HtmlElement, hint: Hint = DATELINE_HINT):
+    """Normalised texts of the short elements (one line, at most _MAX_SHORT characters) around
+    the text nodes that `hint` selects, outside navigation and boilerplate, in page order:
+    where an unknown layout hides its byline and dateline. The outermost short element wins,
+    as a reader sees "홍길동 기자 | 2024.05.12" as one line."""
+    text = _STRING(doc)
+    if not any(w in text for w in hint.words):
+        return  # one scan of the page's text spares the XPath on every page in other languages
+    seen: set = set()
+    for node in hint.nodes(doc):
+        el = node.getparent()
+        if el is None:
             continue
-        text = normalize(" ".join(el.itertext()))
-        if 2 < len(text) <= _MAX_SHORT:
-            yield text
+        if node.is_tail:
+            el = el.getparent()
+        best = None
+        while el is not None and el.tag != "body":
+            if el.tag in _SHORT_TAGS:
+                if _STRING_LENGTH(el) > 4 * _MAX_SHORT:
+                    break
+                text = normalize(" ".join(el.itertext()))
+                if len(text) > _MAX_SHORT:
+                    break
+                best = (el, text)
+            el = el.getparent()
+        if best is None or best[0] in seen or len(best[1]) <= 2:
+            continue
+        seen.add(best[0])
+        if _outside_furniture(best[0]):
+            yield best[1]
+
+
+_CONTAINS = _X("//body//text()[contains(., $s)]")
 
 
 def title_in_page(doc: html.HtmlElement, declared: str) -> str | None:
@@ -152,9 +196,18 @@ def title_in_page(doc: html.HtmlElement, declared: str) -> str | None:
     heads = [declared]
     for sep in (" - ", " | ", " < ", " :: ", " : ", " – ", " — ", " > "):
         heads += [declared.rsplit(sep, n)[0] for n in (1, 2) if sep in declared]
-    texts = {normalize(el.text_content()) for el in doc.iter(*_TITLE_TAGS)}
-    found = [h.strip() for h in heads if h.strip() in texts and len(h.strip()) > 5]
-    return max(found, key=len) if found else None
+    for head in sorted({h.strip() for h in heads if len(h.strip()) > 5}, key=len, reverse=True):
+        for node in _CONTAINS(doc, s=head[:12]):
+            el = node.getparent()
+            if node.is_tail and el is not None:
+                el = el.getparent()
+            for _ in range(4):
+                if el is None or _STRING_LENGTH(el) > 4 * len(head) + 200:
+                    break
+                if el.tag in _TITLE_TAGS and normalize(el.text_content()) == head:
+                    return head
+                el = el.getparent()
+    return None
 
 
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "b", "strong", "font"})
@@ -167,24 +220,25 @@ def _is_signature(text: str) -> bool:
 def heading_before(doc: html.HtmlElement, body: html.HtmlElement) -> str | None:
     """The last bold or heading text before the body, outside links and navigation: where a
     table layout with a useless <title> prints its headline."""
-    skip = _excluded(doc)
     found = None
     for el in doc.iter():
         if el is body:
             break
-        if (
-            el.tag not in _HEADING_TAGS
-            or el in skip
-            or any(a.tag == "a" for a in el.iterancestors())
-        ):
+        if el.tag not in _HEADING_TAGS or _STRING_LENGTH(el) > 600:
             continue
         text = normalize(el.text_content())
-        if 8 <= len(text) <= 150 and not el.findall(".//a") and not _is_signature(text):
+        if (
+            8 <= len(text) <= 150
+            and not el.findall(".//a")
+            and not _is_signature(text)
+            and not any(a.tag == "a" for a in el.iterancestors())
+            and _outside_furniture(el)
+        ):
             found = text
     return found
 
 
-_TITLE_TAGS = ("h1", "h2", "h3", "h4", "strong", "b", "td", "div", "span", "p", "font")
+_TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "strong", "b", "td", "div", "span", "p", "font"})
 
 
 def best_body(doc: html.HtmlElement) -> density.Body | None:
