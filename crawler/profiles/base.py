@@ -300,8 +300,4 @@ class Profile:
 
     def body_element(self, doc: html.HtmlElement) -> density.Body | None:
         """A profile whose XPaths miss falls back to the generic rules: it never drops a page."""
-        for xp in self.body:
-            found = xp(doc)
-            if found:
-                return density.Body(found[0], found[0])
-        return generic.best_body(doc)
+        return generic.first_body(doc, self.body) or generic.best_body(doc)

@@ -31,10 +31,14 @@ from crawler import boilerplate
 
 # Tags whose subtree is never article text.
 SKIP_TAGS = frozenset({
-    "script", "style", "noscript", "iframe", "form", "button", "input", "select", "textarea",
-    "svg", "nav", "aside", "template", "object", "embed", "ins", "footer", "header", "menu",
-    "head", "title", "meta", "link", "canvas", "video", "audio", "map", "dialog",
+    "script", "style", "iframe", "button", "input", "select", "textarea", "svg", "template",
+    "object", "embed", "head", "title", "meta", "link", "canvas", "video", "audio", "map",
 })  # fmt: skip
+# Tags of page furniture, skipped on the first reading; broken pages put everything in an
+# unclosed <header>, and some serve the article only inside <noscript>, hence the retry.
+FURNITURE_TAGS = frozenset(
+    {"nav", "aside", "footer", "header", "menu", "form", "noscript", "ins", "dialog"}
+)
 # Readability's "unlikely candidates": class/id words of page furniture, unless a content word
 # is there too ("article-sidebar" is furniture, "main-content sidebar-left" may hold the text).
 UNLIKELY = re.compile(
@@ -59,6 +63,19 @@ NEGATIVE = re.compile(
     r"sponsor|shopping|tags|widget|byline|author|dateline|caption|teaser|card|list|thumb",
     re.IGNORECASE,
 )
+# Inside the chosen body, widgets that themes nest in the content container ("entry-content
+# sharedaddy", "author-bio-content"): removed there even when a content word is in the class,
+# as long as they hold a small part of the body's text.
+BODY_FURNITURE = re.compile(
+    r"author-?(?:bio|box|info|card|desc)|about-?(?:the-?)?author|saboxplugin|sharedaddy|"
+    r"(?<![a-z])sd-|shar(?:e|ing)|shariff|social|ratings?(?![a-z])|post-?meta|entry-?meta|"
+    r"postmetadata|below-entry|tag-?links|(?<![a-z])tags?(?![a-z])|crumb|wp-embed|"
+    r"related|newsletter|subscri|promo|advert|(?<![a-z])ads?(?![a-z])|(?<![a-z])toc(?![a-z])|"
+    r"comment|respond|pager|pagination|next-?post|prev-?post|recommend|teaser|cookie|consent|"
+    r"borlabs|likes|donat|paywall|player-overlay|(?<![a-z])meta(?![a-z])|byline|dateline",
+    re.IGNORECASE,
+)
+MAX_FURNITURE_SHARE = 0.3
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 # Elements that are one paragraph to a reader; a <div> with its own text counts too.
@@ -66,10 +83,10 @@ PARAGRAPHS = frozenset({"p", "pre", "blockquote", "td", "dd", "li", "h2", "h3", 
 CONTAINERS = frozenset(
     {"div", "section", "article", "main", "td", "body", "span", "font", "center"}
 )
-BLOCKS = frozenset({
-    "div", "section", "ul", "ol", "dl", "table", "article", "figure", "p", "li", "blockquote",
-    "tr", "td", "h2", "h3", "h4", "h5", "h6",
-})  # fmt: skip
+# Blocks that may be a list of links inside the body (Readability's "clean conditionally");
+# a paragraph that is one link ("Hier geht's zur Veranstaltung") is text.
+BLOCKS = frozenset({"div", "section", "ul", "ol", "dl", "table", "figure", "nav"})
+HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 MIN_PARAGRAPH = 25  # characters outside links: a shorter text is a label, a menu item, a date
 TAG_BONUS = {"div": 5, "article": 8, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
              "ol": -3, "ul": -3, "dl": -3, "dd": -3, "li": -3, "th": -5}  # fmt: skip
@@ -101,7 +118,7 @@ def _class_id(el: html.HtmlElement) -> str:
 
 
 def _skipped(el: html.HtmlElement, by_class: bool = True) -> bool:
-    if el.tag in SKIP_TAGS:
+    if el.tag in SKIP_TAGS or (by_class and el.tag in FURNITURE_TAGS):
         return True
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
@@ -129,8 +146,8 @@ def _class_weight(el: html.HtmlElement) -> int:
 
 def measure(root: html.HtmlElement, by_class: bool = True) -> Node:
     """One depth-first walk: a Node for every element that can hold content, bottom-up sums.
-    `by_class` False enters furniture by class words too (the retry for themes that call
-    their page wrapper "header-style-2")."""
+    `by_class` False enters furniture by tag and class words too (the retry for themes that
+    call their page wrapper "header-style-2", or close no <header>)."""
     top = Node(root, None)
     stack: list[tuple[Node, bool]] = [(top, False)]
     while stack:
@@ -224,22 +241,29 @@ def _joins(sibling: Node, top: Node, threshold: float) -> bool:
     )
     if sibling.score and sibling.score + bonus >= threshold:
         return True
+    prose = sibling.chars - sibling.links
+    if prose > 80 and sibling.link_density < 0.25:
+        return True  # plain prose beside the winner: the body split over several containers
     if sibling.el.tag == "p":
-        prose = sibling.chars
-        if prose > 80 and sibling.link_density < 0.25:
-            return True
         text = (sibling.el.text_content() or "").strip()
         return 0 < prose <= 80 and sibling.links == 0 and text.endswith((".", "다.", "。"))
     return False
 
 
-def _link_lists(node: Node, out: list[html.HtmlElement]) -> None:
-    """Blocks inside the body that are lists of links, not text: related stories, tags."""
+def _link_lists(node: Node, out: list[html.HtmlElement], total: int) -> None:
+    """Blocks inside the body that are lists of links or widgets, not text: related stories,
+    tags, share bars, author boxes."""
     for kid in node.children:
-        if kid.el.tag in BLOCKS and kid.chars and _furniture(kid):
+        if kid.chars and (
+            (kid.el.tag in BLOCKS and _furniture(kid))
+            or (
+                kid.chars < MAX_FURNITURE_SHARE * total
+                and BODY_FURNITURE.search(_class_id(kid.el))
+            )
+        ):
             out.append(kid.el)
         else:
-            _link_lists(kid, out)
+            _link_lists(kid, out, total)
 
 
 def _furniture(node: Node) -> bool:
@@ -263,6 +287,7 @@ class Body(NamedTuple):
     element: html.HtmlElement
     anchor: html.HtmlElement
     by_class: bool = True
+    prose: int = 0  # characters outside links, as measured here (0: not measured)
 
 
 def best_body(doc: html.HtmlElement) -> Body | None:
@@ -279,7 +304,8 @@ def best_body(doc: html.HtmlElement) -> Body | None:
             found, by_class = retry, False
     if found is None:
         return None
-    return Body(_body_of(found, by_class), found.el, by_class)
+    element = _body_of(found, by_class)
+    return Body(element, found.el, by_class, found.chars - found.links)
 
 
 def _winner(top: Node) -> Node | None:
@@ -298,10 +324,19 @@ def _body_of(best: Node, by_class: bool) -> html.HtmlElement:
     members = [best]
     if parent is not None:
         threshold = max(10.0, best.score * 0.2)
-        members = [kid for kid in parent.children if _joins(kid, best, threshold)]
+        kids = parent.children
+        joined = [i for i, kid in enumerate(kids) if _joins(kid, best, threshold)]
+        # Subheadings between two joined blocks are the body's too.
+        members = [
+            kid
+            for i, kid in enumerate(kids)
+            if i in joined
+            or (joined[0] < i < joined[-1] and kid.el.tag in HEADINGS and not kid.links)
+        ]
     doomed: list[html.HtmlElement] = []
+    total = sum(m.chars for m in members)
     for member in members:
-        _link_lists(member, doomed)
+        _link_lists(member, doomed, total)
     if len(members) == 1:
         body = copy.deepcopy(members[0].el)
         originals = [members[0].el]

@@ -244,11 +244,25 @@ _TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "strong", "b", "td", "div", "sp
 def best_body(doc: html.HtmlElement) -> density.Body | None:
     """The body by the priority-ordered XPaths, else by text density (crawler/profiles/
     density.py)."""
-    for xp in BODY:
-        found = xp(doc)
-        if found:
-            return density.Body(found[0], found[0])
-    return density.best_body(doc)
+    named, guess = first_body(doc, BODY), density.best_body(doc)
+    if named is None or guess is None:
+        return named or guess
+    # A class word names the body on most sites, but "entry-content" also names a gallery
+    # widget: the named element wins unless far more prose stands elsewhere.
+    return named if _STRING_LENGTH(named.element) >= guess.prose / 2 else guess
+
+
+# A body XPath that matches an empty shell (a lazy-loaded container, a teaser slot) has missed.
+MIN_BODY_TEXT = 50
+
+
+def first_body(doc: html.HtmlElement, exprs: tuple[etree.XPath, ...]) -> density.Body | None:
+    """The first element a body XPath selects that holds text."""
+    for xp in exprs:
+        for el in xp(doc):
+            if _STRING_LENGTH(el) >= MIN_BODY_TEXT:
+                return density.Body(el, el)
+    return None
 
 
 # URL classification when no profile's patterns decide (`crawler.profiles.url_kind`).
