@@ -88,6 +88,50 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
 )
 
+# The same kinds as other languages print them (real pages of shared/corpus: German, English,
+# French, Italian, Polish, Spanish): only short lines that are nothing but the label.
+WESTERN_LINE_RULES: tuple[LineRule, ...] = (
+    _rule(
+        RELATED,
+        r"^(?:related(?: articles?| posts?| stories| topics| content| news)?|read (?:more|also|next)|"
+        r"more (?:from|on|stories)\b.*|you (?:may|might) also like|see also|auch interessant|"
+        r"lesen sie (?:auch|hier|mehr)\b.*|weitere (?:artikel|beiträge|themen|nachrichten)|"
+        r"mehr (?:zum thema|dazu|aus der sendung)\b.*|das könnte (?:sie|dich) auch interessieren|"
+        r"ähnliche (?:artikel|beiträge)|à lire aussi\b.*|lire aussi|voir aussi|leggi anche|"
+        r"zobacz (?:też|także)|czytaj (?:też|także|więcej)|lee también|leer más)\s*[:.…»]*$",
+        60,
+    ),
+    _rule(
+        SHARE,
+        r"^(?:share(?: this)?(?: article| post| story)?|teilen|(?:diesen )?artikel teilen|"
+        r"möchten sie den artikel teilen\?|like it\? share it!|tweet|pin it|pinnen|drucken|"
+        r"(?:rezept |artikel )?drucken|print(?: this)?|whatsapp|facebook|twitter|linkedin|xing|"
+        r"gefällt mir(?: wird geladen\.*)?|wird geladen\.*|bild anzeigen)\s*[:!.…]*$",
+        50,
+    ),
+    _rule(
+        COMMENT,
+        r"^(?:\d+\s+)?(?:comments?|kommentare?|kommentar(?:e)? schreiben|leave a (?:reply|comment)|"
+        r"write a comment|kommentare insgesamt:?.*|(?:noch )?keine kommentare|"
+        r"war der artikel nützlich\?|\(?noch keine bewertungen\)?|info zur bewertung)\s*[:.]*$",
+        40,
+    ),
+    _rule(AD, r"^[-–\s]*(?:anzeige|werbung|advertisement|publicité|pubblicità|reklama)[-–\s:]*$"),
+    _rule(
+        RELATED,
+        r"^(?:tags?|schlagw(?:ö|o)rte?r?|kategorien?|categor(?:y|ies)|filed under|posted in|"
+        r"themen(?: in diesem artikel)?)\s*:.{0,120}$|^themen in diesem artikel$",
+        140,
+    ),
+    _rule(
+        CREDIT,
+        r"^\(?(?:fotos?|photos?|bild(?:quelle)?|credits?|crédits? photos?|image(?: illustrative)?|"
+        r"beitragsbild|foto\s*/\s*grafik)\s*:.{1,80}\)?$",
+        100,
+    ),
+)
+_ALL_LINE_RULES = LINE_RULES + WESTERN_LINE_RULES
+
 # A paragraph equal to one of these ends the article: what follows is gallery, lists, comments.
 TAIL_MARKERS: frozenset[str] = frozenset({
     "도배방지 이미지", "도배방지", "포토", "메인사진", "관련기사", "관련 기사", "많이 본 기사",
@@ -121,7 +165,7 @@ DOM_TAGS: tuple[str, ...] = (
 def line_kind(line: str) -> str | None:
     """The boilerplate kind of one normalised paragraph, or None when it may be article text."""
     sentence = bool(_SENTENCE_END.search(line))
-    for rule in LINE_RULES:
+    for rule in _ALL_LINE_RULES:
         if rule.spare_sentences and sentence:
             continue
         if len(line) <= rule.max_len and rule.pattern.search(line):
@@ -129,8 +173,18 @@ def line_kind(line: str) -> str | None:
     return None
 
 
+# Headings after which a page shows only related lists and comments, in other languages.
+WESTERN_TAIL_MARKERS: frozenset[str] = frozenset({
+    "related", "related articles", "related posts", "related stories", "you may also like",
+    "you might also like", "comments", "leave a reply", "auch interessant", "kommentare",
+    "das könnte sie auch interessieren", "das könnte dich auch interessieren", "weitere artikel",
+    "ähnliche artikel", "ähnliche beiträge", "à lire aussi", "leggi anche", "czytaj także",
+})  # fmt: skip
+
+
 def is_tail_marker(line: str) -> bool:
-    return line.strip(" []<>【】·•-") in TAIL_MARKERS
+    line = line.strip(" []<>【】·•-")
+    return line in TAIL_MARKERS or line.rstrip(":.… ").lower() in WESTERN_TAIL_MARKERS
 
 
 def dom_token_kind(tokens: set[str]) -> str | None:

@@ -46,7 +46,8 @@ UNLIKELY = re.compile(
     r"header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|"
     r"sponsor|supplemental|ad-break|agegate|pagination|pager|popup|cookie|consent|newsletter|"
     r"share|sharing|navbar|navigation|topbar|masthead|teaser|signup|login|subscribe|"
-    r"recommend|trending|most-?read",
+    r"recommend|trending|most-?read|modal|(?<![a-z])hid(?:e|den)(?![a-z])|mfp-hide|d-none|"
+    r"sr-only|visually-hidden|screen-reader|offcanvas|off-canvas|lightbox",
     re.IGNORECASE,
 )
 MAYBE = re.compile(
@@ -257,8 +258,7 @@ def _link_lists(node: Node, out: list[html.HtmlElement], total: int) -> None:
         if kid.chars and (
             (kid.el.tag in BLOCKS and _furniture(kid))
             or (
-                kid.chars < MAX_FURNITURE_SHARE * total
-                and BODY_FURNITURE.search(_class_id(kid.el))
+                kid.chars < MAX_FURNITURE_SHARE * total and BODY_FURNITURE.search(_class_id(kid.el))
             )
         ):
             out.append(kid.el)
