@@ -167,17 +167,38 @@ def drop_title_block(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs
 
 
+def _is_marked(line: str) -> bool:
+    return len(line) <= boilerplate.CAPTION_MAX_LEN and bool(boilerplate.CAPTION_MARK.match(line))
+
+
+def caption_lines(paragraphs: list[str]) -> set[int]:
+    """Indexes of the "△ …" lines that caption a photo: a marked line standing alone. Marked
+    lines in a run are agenda items of the text ("△ 조례안 심사", "△ 예산안 심사")."""
+    marked = [line[:1] in "△▲" for line in paragraphs]
+    return {
+        i
+        for i, line in enumerate(paragraphs)
+        if _is_marked(line)
+        and not (i > 0 and marked[i - 1])
+        and not (i + 1 < len(paragraphs) and marked[i + 1])
+    }
+
+
 def clean_paragraphs(article: dict, memory: BoilerplateMemory | None = None) -> list[str]:
     captions = {img["caption"] for img in article.get("images", ()) if img.get("caption")}
     site = article.get("site")
     kept: list[str] = []
     seen: set[str] = set()
-    for line in drop_title_block(list(article.get("paragraphs", ())), article.get("title")):
+    paragraphs = drop_title_block(list(article.get("paragraphs", ())), article.get("title"))
+    marked_captions = caption_lines(paragraphs)
+    for i, line in enumerate(paragraphs):
         if boilerplate.is_tail_marker(line):
             break  # galleries, related lists and comment forms follow; none of it is article
         if line in seen:
             continue  # a block printed twice on one page (DESIGN.md §5)
         seen.add(line)
+        if i in marked_captions:
+            continue
         if _page_repeat(line, article, captions) or boilerplate.line_kind(line):
             continue
         if memory is not None and memory.is_boilerplate(site, line):
