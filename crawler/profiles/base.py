@@ -44,18 +44,6 @@ def _spaced_text(el) -> str:
     return normalize(el if isinstance(el, str) else " ".join(el.itertext()))
 
 
-class NotArticleLayout(Exception):
-    """The page has the shape of something else (a list of links); `reason` says what."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-# Past this share of the body's text inside <a>, the "body" is a list of headlines.
-MAX_LINK_DENSITY = 0.5
-
-
 class Profile:
     name: ClassVar[str] = "generic"
     version: ClassVar[str] = ""  # date of the family's markup this profile reads, "2024-05"
@@ -125,11 +113,11 @@ class Profile:
         subtitle = self.deck(doc, ld)
         images: list[dict] = []
         paragraphs: list[str] = []
+        density = 0.0
         if body_el is not None:
             body_el = copy.deepcopy(body_el)  # pruning must not change what other fields read
             blocks.prune(body_el, self.remove + generic.REMOVE)
-            if blocks.link_density(body_el) > MAX_LINK_DENSITY:
-                raise NotArticleLayout("link_list")
+            density = blocks.link_density(body_el)  # a list of headlines? crawler.verdict says
             images = blocks.take_images(body_el, url, self.captions + generic.CAPTIONS)
             paragraphs = blocks.text_blocks(body_el)
         if author is None or email is None:
@@ -148,6 +136,7 @@ class Profile:
             "profile": self.name,
             "paragraphs": paragraphs,
             "images": images,
+            "link_density": density,  # for crawler.verdict; the extract stage pops it
         }
 
     def headline(
