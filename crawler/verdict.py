@@ -65,22 +65,39 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 
 # -- links ------------------------------------------------------------------------------------
 
-# Pages no reader of an article wants, by reason: never fetched.
+# Pages no reader of an article wants, by reason: never fetched. Words are matched as tokens of
+# the URL (between "/", ".", "_", "-", "?", "&", "="), so that a footprint, a comment column or
+# SharedDocs is not a print view, a comment form or a share button.
+_B, _E = r"(?:^|[/_.?&=-])", r"(?:$|[/_.?&=#-])"
 URL_SKIP: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("scheme_url", _rx(r"^(?:mailto|javascript|tel):")),
-    ("print_url", _rx(r"print")),
-    ("search_url", _rx(r"/search|[?&](?:q|query|keyword|search|sc_word|s|stx)=")),
+    ("print_url", re.compile(rf"(?i:{_B}print(?:view|_?popup)?{_E})|[a-z]Print(?:$|[A-Z_.?/])")),
+    (
+        "search_url",
+        _rx(r"/search(?:$|[/_.?#-])", r"[?&](?:q|query|keyword|search|sc_word|s|stx)="),
+    ),
     ("tag_url", _rx(r"/tags?/|[?&]tag=")),
-    ("login_url", _rx(r"log_?in|log_?out|/join|sign_?up|/member/|/register")),
-    ("comment_url", _rx(r"comment|reply")),
-    ("admin_url", _rx(r"/admin|/wp-admin")),
-    ("share_url", _rx(r"share|sendsns|[?&]sns=")),
+    (
+        "login_url",
+        _rx(rf"{_B}(?:log_?in|log_?out|sign_?in|sign_?up|join|register){_E}", r"/member/"),
+    ),
+    (
+        "comment_url",
+        _rx(
+            rf"{_B}(?:comment|reply)(?:_?(?:ok|write|list|update|delete|form|popup))?"
+            r"\.(?:php|html?|asp|aspx|jsp)",
+            r"[?&](?:replytocom|comment_?id|reply_?id)=",
+        ),
+    ),
+    ("admin_url", _rx(r"/(?:wp-)?admin(?:$|[/_.?])", r"/adm/")),
+    ("share_url", _rx(rf"{_B}(?:share|sendsns|sns_?share){_E}", r"[?&]sns=")),
     (
         "file_url",
         _rx(
             r"\.(?:jpe?g|png|gif|webp|bmp|svg|ico|pdf|hwpx?|docx?|xlsx?|pptx?|zip|rar|7z|mp3|mp4|"
             r"avi|wmv)(?:$|[?#])",
-            r"download|filedown|file_down|/file/",
+            r"(?:^|[/_.-])(?:download|filedown|file_?down)\w*\.(?:php|asp|aspx|jsp|do|html?)",
+            r"/file/",
         ),
     ),
 )

@@ -54,9 +54,31 @@ def test_links_that_are_fetched(url: str, kind: str, sure: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "http://x.kr/news/carbon-footprint-report-2024/",
+        "http://x.kr/news/3dprinting-gets-a-boost",
+        "http://x.kr/comment/opinion/article/3046526/tsai-ing-wen",
+        "http://x.kr/r/Python/comments/1bbbwk/whats_your_opinion/",
+        "http://x.kr/SharedDocs/Meldungen/2021/001.html",
+        "http://x.kr/news/joint-venture-12345678",
+        "http://x.kr/downloads/BestCrypt_13003274.html",
+        "http://x.kr/news/searchlight-on-the-council",
+    ],
+)
+def test_skip_words_inside_other_words_do_not_skip_a_link(url: str) -> None:
+    assert judge_url(url).fetch, judge_url(url)
+
+
+@pytest.mark.parametrize(
     ("url", "kind", "reason"),
     [
         ("http://x.kr/news/articlePrint.html?idxno=123", "other", "print_url"),
+        ("http://x.kr/bbs/print.php?bo_table=news&wr_id=12", "other", "print_url"),
+        ("http://x.kr/view.php?no=3&mode=print", "other", "print_url"),
+        ("http://x.kr/bbs/download.php?bo_table=news&wr_id=1&no=0", "other", "file_url"),
+        ("http://x.kr/wp-login.php", "other", "login_url"),
+        ("http://x.kr/2024/05/12/slug/?replytocom=12", "other", "comment_url"),
         ("http://x.kr/news/news_print.php?no=2041", "other", "print_url"),
         ("http://x.kr/article/goyang-flower-show-opens/print", "other", "print_url"),
         ("http://x.kr/search.html?keyword=고양", "other", "search_url"),
