@@ -192,7 +192,10 @@ _LINK_TEXT = etree.XPath("//body//a//text()")
 # The extracted article: past this share of its text in links, the "body" is a list.
 MAX_LINK_DENSITY = 0.5
 MIN_BODY_CHARS = 50  # less than this is a photo page, a list or an error page
-ACCEPT = 2  # the evidence score an extracted page needs to be an article (see `_evidence`)
+# The evidence score an extracted page needs to be an article (see `_evidence`): a dated byline
+# or article metadata is enough, and so is prose alone (an undated blog post of three
+# paragraphs); a list with a lead under each headline loses it to its link density.
+ACCEPT = 1
 
 
 def _title_heads(doc: html.HtmlElement) -> list[str]:
@@ -260,10 +263,12 @@ def _evidence(article: dict, signals: dict) -> int:
         score += 1
     if signals["published"]:
         score += 2
-    if signals["paragraphs"] >= 3 and signals["body_chars"] >= 400:
+    if signals["paragraphs"] >= 3 and signals["body_chars"] >= 300:
         score += 1
     if signals["body_chars"] >= 1500:
         score += 1
+    if signals["link_density"] > 0.15:  # an article's text links a word here and there
+        score -= 1
     if signals["link_density"] > 0.3:
         score -= 1
     return score
@@ -288,5 +293,5 @@ def _after_extraction(doc: html.HtmlElement, article: dict) -> Verdict:
     signals["score"] = score
     if score >= ACCEPT:
         return Verdict(ARTICLE, "evidence", signals=signals)
-    kind = LIST if signals["link_density"] > 0.2 else OTHER
+    kind = LIST if signals["link_density"] > 0.15 else OTHER
     return Verdict(kind, "weak_evidence", signals=signals)

@@ -302,3 +302,41 @@ def test_links_with_list_context_are_one_request_and_known_through_aliases(spide
     )
     assert spider._known("http://x.kr/?p=12")
     assert spider._known("http://x.kr/bbs/board.php?bo_table=news&wr_id=12&page=3")
+
+
+def test_an_undated_page_of_prose_is_an_article_a_list_with_leads_is_not() -> None:
+    prose = [
+        (
+            "고양시 일산동구 주민들이 마을 도서관을 직접 운영한 지 10년이 됐다. 처음에는 책 300권으로 "
+            "시작했지만 지금은 2만 권이 넘는 책을 갖춘 동네 사랑방이 됐다. 주민 1천여 명이 회원으로 가입해 "
+            "해마다 책을 기증하고 도서관 살림을 함께 꾸린다."
+        ),
+        (
+            "도서관 운영위원회는 매주 토요일 어린이 책 읽기 모임을 열고, 평일 저녁에는 어르신 한글 "
+            "교실을 운영한다. 자원봉사자만 80명에 이른다. 방학에는 초등학생을 위한 글쓰기 교실과 "
+            "그림책 만들기 수업도 연다."
+        ),
+        (
+            "운영위원장은 주민들이 함께 만든 공간이라 더 애착이 간다며 앞으로도 문을 닫지 않겠다고 "
+            "말했다. 도서관은 내년에 열 번째 작은 음악회를 열 계획이다."
+        ),
+    ]
+    body = "".join(f"<p>{p}</p>" for p in prose)
+    doc = (
+        '<html><head><meta charset="utf-8"><title>마을 도서관 10년</title></head><body>'
+        f'<div class="content"><h1>마을 도서관 10년</h1>{body}</div></body></html>'
+    )
+    article = extract_page(doc.encode(), "http://x.kr/p/library", {})
+    assert article["published"] is None and article["title"] == "마을 도서관 10년"
+    leads = "".join(
+        f'<li><a href="/p/story-{n}">고양시 소식 {n}번째 기사의 제목입니다</a><p>{p}</p></li>'
+        for n, p in enumerate(prose * 2)
+    )
+    listing = (
+        '<html><head><meta charset="utf-8"><title>전체기사</title></head><body>'
+        f"<ul>{leads}</ul></body></html>"
+    )
+    with pytest.raises(NotAnArticle) as caught:
+        extract_page(listing.encode(), "http://x.kr/p/all", {})
+    assert caught.value.verdict.kind == "list"
+    assert caught.value.verdict.signals["link_density"] > 0.15
