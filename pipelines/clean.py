@@ -9,6 +9,7 @@ normalises again.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 
 from crawler import boilerplate, bylines, dates
@@ -211,10 +212,33 @@ def clean_paragraphs(article: dict, memory: BoilerplateMemory | None = None) -> 
     return kept
 
 
+_CAPTION_PREFIX = re.compile(r"^(?:[△▲]|[\[【]\s*(?:사진|포토|그래픽)\s*[\]】])\s*")
+
+
+def captions_from_lines(article: dict) -> list[dict]:
+    """The images, those without a caption given the caption lines of the text, in order: a
+    layout without <figcaption> prints "[사진] …" or "△ …" under the photo instead."""
+    images = [dict(img) for img in article.get("images", ())]
+    if not any(img.get("caption") is None for img in images):
+        return images
+    paragraphs = list(article.get("paragraphs", ()))
+    marked = caption_lines(paragraphs)
+    lines = iter(
+        _CAPTION_PREFIX.sub("", line)
+        for i, line in enumerate(paragraphs)
+        if i in marked or boilerplate.line_kind(line) == boilerplate.CAPTION
+    )
+    for img in images:
+        if img.get("caption") is None:
+            img["caption"] = next(lines, None)
+    return images
+
+
 def clean_article(article: dict, memory: BoilerplateMemory | None = None) -> dict:
     """The article with `body` set: paragraphs without boilerplate, joined by "\\n"."""
     cleaned = dict(article)
     cleaned["body"] = "\n".join(clean_paragraphs(article, memory))
+    cleaned["images"] = captions_from_lines(article)
     return cleaned
 
 

@@ -309,3 +309,25 @@ def test_photo_caption_lines_leave_the_body_agenda_lines_stay() -> None:
         "특위는 연장된 기간에 △사고 당일 지휘 체계 △임시 제방 관리를 조사한다.",
     ]
     assert boilerplate.line_kind("[사진] 고양시청 전경") == boilerplate.CAPTION
+
+
+def test_caption_lines_become_the_captions_of_the_photos_that_have_none() -> None:
+    paragraphs = [
+        TEXT[0],
+        "[사진] 지난해 일산호수공원에서 열린 가을꽃축제 모습.",
+        TEXT[1],
+        "△ 9일 고양시의회 본회의 모습",
+    ]
+    images = [
+        {"url": "http://x.kr/1.jpg", "caption": None},
+        {"url": "http://x.kr/2.jpg", "caption": "고양시청 전경"},
+        {"url": "http://x.kr/3.jpg", "caption": None},
+    ]
+    cleaned = clean_article(article(paragraphs, images=images))
+    assert [img["caption"] for img in cleaned["images"]] == [
+        "지난해 일산호수공원에서 열린 가을꽃축제 모습.",
+        "고양시청 전경",
+        "9일 고양시의회 본회의 모습",
+    ]
+    assert cleaned["body"] == "\n".join(TEXT[:2])
+    assert images[0]["caption"] is None  # the input article is left as it was

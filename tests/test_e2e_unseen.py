@@ -24,6 +24,9 @@ def crawled(tmp_path_factory):
         aliases = rows(
             db, "SELECT alias, a.url FROM url_aliases JOIN articles a ON a.id = article_id"
         )
+        captions = rows(
+            db, "SELECT a.url, i.caption FROM images i JOIN articles a ON a.id = i.article_id"
+        )
         n_first = len(sites.requests)
         second = krnews("crawl", "--sites", str(toml), "--db", str(db))
         yield {
@@ -32,6 +35,7 @@ def crawled(tmp_path_factory):
             "second": second,
             "stored": stored,
             "aliases": aliases,
+            "captions": captions,
             "after_second": rows(db, "SELECT id FROM articles"),
             "requests_first": sites.requests[:n_first],
             "requests_second": sites.requests[n_first:],
@@ -104,3 +108,9 @@ def test_the_second_crawl_fetches_no_article_again_by_any_of_its_urls(crawled):
     }
     # Run one reached articles by more URLs than there are articles: the aliases are those.
     assert len(reached) > len(crawled["stored"])
+
+
+def test_each_photo_keeps_its_caption_out_of_the_body(crawled):
+    captions = {r["url"]: r["caption"] for r in crawled["captions"]}
+    for want in crawled["sites"].expected:
+        assert captions.get(canonical_url(want["url"])) == want["caption"], want["url"]
