@@ -103,12 +103,15 @@ URL_SKIP: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Static pages of a paper (회사소개, 개인정보처리방침, 이용약관, 청소년보호정책, 오시는 길): never
 # fetched when the URL says so, never stored when the page does. Matched on the unquoted URL.
-_STATIC_WORDS = (
-    r"company|about|about[-_]?us|intro|introduce|greeting|privacy|terms|policy|agreement|"
-    r"provision|youth|location|contact|map|ci|history|organization|ethics|advertise"
+# A bare path word is static only when no paper names a section so ("/policy", "/youth" and
+# "/history" are sections too); the sub_*.html and co_id= forms are a CMS's static pages.
+_STATIC_PATHS = (
+    r"company|about|about[-_]?us|intro|introduce|greeting|privacy|terms|agreement|provision|"
+    r"location|contact"
 )
+_STATIC_WORDS = rf"{_STATIC_PATHS}|policy|youth|map|ci|history|organization|ethics|advertise"
 URL_STATIC = _rx(
-    rf"/(?:{_STATIC_WORDS})(?:[-_][a-z]+)?(?:\.(?:html?|php|asp|jsp))?/?$",
+    rf"/(?:{_STATIC_PATHS})(?:[-_][a-z]+)?(?:\.(?:html?|php|asp|jsp))?/?$",
     rf"/sub_?(?:{_STATIC_WORDS})\w*\.(?:html?|php|asp|jsp)$",
     rf"[?&](?:co_id|mid|page_id|menu)=(?:{_STATIC_WORDS})(?:&|$)",
     r"/(?:회사-?소개|신문사-?소개|개인정보-?처리-?방침|개인정보-?보호-?정책|이용-?약관|"

@@ -64,6 +64,8 @@ def test_links_that_are_fetched(url: str, kind: str, sure: bool) -> None:
         "http://x.kr/news/joint-venture-12345678",
         "http://x.kr/downloads/BestCrypt_13003274.html",
         "http://x.kr/news/searchlight-on-the-council",
+        "http://x.kr/news/policy",
+        "http://x.kr/youth/",
     ],
 )
 def test_skip_words_inside_other_words_do_not_skip_a_link(url: str) -> None:
