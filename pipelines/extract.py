@@ -55,7 +55,10 @@ def page_identity(doc: html.HtmlElement, url: str) -> str:
         # Templates that name the front page (or a list) on every page name nothing.
         if parts.path in ("", "/") and not parts.query:
             continue
-        if same_site(named, host) and verdict.judge_url(named).fetch:
+        if not same_site(named, host):
+            continue
+        link = verdict.judge_url(named)
+        if not link.sure or link.is_article:  # never a list, print or static URL
             return named
     return canonical_url(url)
 

@@ -243,7 +243,12 @@ def test_a_canonical_url_on_another_site_or_the_front_page_is_not_the_identity()
     answer = page(site, "/bbs/board.php?bo_table=news&wr_id=13")
     text = answer.body.decode()
     own = "http://www.example.kr/bbs/board.php?bo_table=news&wr_id=13"
-    for named in ("http://other.kr/bbs/board.php?bo_table=news&wr_id=13", "http://www.example.kr/"):
+    for named in (
+        "http://other.kr/bbs/board.php?bo_table=news&wr_id=13",
+        "http://www.example.kr/",
+        "http://www.example.kr/news/articleList.html?sc_section_code=S1N1",
+        "http://www.example.kr/bbs/print.php?bo_table=news&wr_id=13",
+    ):
         body = text.replace(f'href="{own}"', f'href="{named}"').encode()
         assert f'href="{named}"' in body.decode()
         article = extract_page(body, own, {})
