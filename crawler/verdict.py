@@ -125,6 +125,8 @@ URL_ARTICLE = _rx(
     r"/\d{6,}(?:\.html?)?/?$",
     r"board\.php\?(?:[^#]*&)?wr_id=\d+",  # gnuboard, which many small papers run on
     r"[?&]document_srl=\d+",  # XpressEngine / Rhymix
+    # A headline slug under an article path (Next.js and headless CMSes): "/article/a-b-c".
+    r"/(?:article|articles|story|stories|post|posts)/[^/?#]+-[^/?#]+-[^/?#]+/?$",
 )
 # List shapes no family claims: followed as lists, and offered as pages too, because a
 # trailing "/" or a "news" path is as often an article permalink of an unknown site.

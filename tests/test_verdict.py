@@ -43,7 +43,8 @@ UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
         # A Hangul-slug permalink ending in "/" has the shape of a list: a guess, so fetched.
         ("http://x.kr/고양시-축제/", "list", False),
         ("http://x.kr/news/고양시-개인정보-유출-사고/", "list", False),
-        ("http://x.kr/article/goyang-flower-show-opens", "other", False),
+        ("http://x.kr/article/goyang-flower-show-opens", "article", False),
+        ("http://x.kr/article/opinion", "other", False),
         ("http://x.kr/about-news-today-goyang", "other", False),
     ],
 )
