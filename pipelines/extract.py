@@ -26,9 +26,9 @@ __all__ = ["ExtractPipeline", "NotAnArticle", "extract_page", "page_identity"]
 # Internal keys of the extracted article that the verdict reads and the store must not see.
 INTERNAL_KEYS = ("link_density",)
 
-_CANONICAL = etree.XPath(
-    '//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href'
-    ' | //meta[@property="og:url"]/@content'
+_CANONICAL = (
+    etree.XPath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href'),
+    etree.XPath('//meta[@property="og:url"]/@content'),
 )
 
 
@@ -46,7 +46,7 @@ def page_identity(doc: html.HtmlElement, url: str) -> str:
     if not url.startswith(("http://", "https://")):
         return url
     host = urlsplit(url).hostname or ""
-    for raw in _CANONICAL(doc):
+    for raw in (value for xp in _CANONICAL for value in xp(doc)):
         raw = normalize(raw)
         if not raw.startswith(("http://", "https://", "/")):
             continue
@@ -136,11 +136,8 @@ class ExtractPipeline:
             raise DropItem(f"{err.reason}: {url}") from err
         article["site"] = site
         article["fetched_at"] = item.get("fetched_at")
-        # The store keeps every URL that led here as an alias, so none is fetched again.
+        # The store keeps it and `aliases` in url_aliases: no URL that led here is fetched again.
         article["requested_url"] = item.get("requested_url")
-        requested = item.get("requested_url")
-        if requested and requested not in article["aliases"] and requested != article["url"]:
-            article["aliases"].append(requested)
         if not article.get("section"):
             article["section"] = item.get("section")
         return article
