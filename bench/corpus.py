@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of ours")
     args = parser.parse_args(argv)
     corpus = pages(args.limit)
-    print(f"{len(corpus)} pages, {sum(len(p.body) for p in corpus) / len(corpus) / 1024:.0f} KiB mean")
+    print(
+        f"{len(corpus)} pages, {sum(len(p.body) for p in corpus) / len(corpus) / 1024:.0f} KiB mean"
+    )
     if not args.no_trafilatura:
         run_trafilatura(corpus[0])  # imports and warm-up outside the timed loop
     ours(corpus[0])

@@ -39,6 +39,7 @@ COMMENT = "comment"  # comment forms
 TIPOFF = "tipoff"  # tip-off and subscription prompts, sponsorship
 AD = "ad"
 CREDIT = "credit"  # "사진=고양시 제공": a photo credit left in the text, caption material
+CAPTION = "caption"  # "[사진] 9일 열린 …": a photo caption printed as a line of the text
 
 LINE_RULES: tuple[LineRule, ...] = (
     _rule(
@@ -86,6 +87,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule(
         CREDIT, r"^[\[(<]?\s*(?:사진|자료|그래픽|영상|이미지|출처)\s*[=:/]\s*[^=]{1,30}[\])>]?$", 40
     ),
+    _rule(CAPTION, r"^[\[【]\s*(?:사진|포토|그래픽)\s*[\]】]\s*\S", 200),
 )
 
 # The same kinds as other languages print them (real pages of shared/corpus: German, English,
@@ -131,6 +133,12 @@ WESTERN_LINE_RULES: tuple[LineRule, ...] = (
     ),
 )
 _ALL_LINE_RULES = LINE_RULES + WESTERN_LINE_RULES
+
+# "△ 9일 열린 … 모습": the triangle many papers print before a caption under the photo. The same
+# mark lists agenda items ("△ 조례안 심사 △ 예산안"), which are article text; those come in runs
+# or share the line, a caption stands alone (pipelines/clean.py reads the neighbours).
+CAPTION_MARK = re.compile(r"^[△▲]\s*[^△▲]+$")
+CAPTION_MAX_LEN = 200
 
 # A paragraph equal to one of these ends the article: what follows is gallery, lists, comments.
 TAIL_MARKERS: frozenset[str] = frozenset({

@@ -281,6 +281,7 @@ def extract(files: tuple[str, ...], url: str | None) -> None:
             failed = True
             continue
         article.pop("paragraphs", None)
+        article.pop("aliases", None)  # the store's business; the output is the article's columns
         click.echo(json.dumps(article, ensure_ascii=False))
     sys.exit(1 if failed else 0)
 

@@ -283,7 +283,7 @@ class Store:
             if found and found[1] == digest:
                 # Unchanged; but reached through a new link (a redirecting short URL), which
                 # the next run must know.
-                self._write_alias(found[0], row["url"], article.get("requested_url"))
+                self._write_aliases(found[0], row["url"], article)
                 return found[0], False
             if found:
                 article_id = found[0]
@@ -293,7 +293,7 @@ class Store:
             else:
                 article_id = self._insert_row(row)
             self._write_images(article_id, article.get("images") or [])
-            self._write_alias(article_id, row["url"], article.get("requested_url"))
+            self._write_aliases(article_id, row["url"], article)
             if body:
                 dedup.index_signature(self.db, article_id, sig)
             if found:
@@ -327,12 +327,15 @@ class Store:
             [(article_id, i, img["url"], img.get("caption")) for i, img in enumerate(images)],
         )
 
-    def _write_alias(self, article_id: int, url: str, requested: str | None) -> None:
-        if requested and requested != url:
-            self.db.execute(
-                "INSERT OR REPLACE INTO url_aliases (alias, article_id) VALUES (?, ?)",
-                [requested, article_id],
-            )
+    def _write_aliases(self, article_id: int, url: str, article: dict) -> None:
+        """Every other URL that led to the article: the link as requested, and the URL it was
+        fetched at when the page names another as its canonical one (`aliases`)."""
+        for alias in dict.fromkeys([article.get("requested_url"), *article.get("aliases", ())]):
+            if alias and alias != url:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO url_aliases (alias, article_id) VALUES (?, ?)",
+                    [alias, article_id],
+                )
 
     def add_alias(self, alias: str, url: str) -> None:
         """Remembers that `alias` leads to the article stored at `url` (if it is stored)."""

@@ -28,19 +28,38 @@ TRACKING_PARAMS = frozenset(
     }
 )
 TRACKING_PREFIXES = ("utm_",)
+# Parameters a list page appends to the article links it shows (gnuboard's page, category and
+# search state: `&page=2`, `&sca=정치`, `&sfl=wr_subject&stx=…`): dropped from a URL that names
+# one article by a numeric id, kept on list URLs, whose page they are.
+LIST_CONTEXT_PARAMS = frozenset(
+    {"page", "sca", "sfl", "stx", "sop", "spt", "sst", "sod", "sw", "cpage", "pg", "pageno"}
+)
+ARTICLE_ID_PARAMS = frozenset(
+    {
+        "wr_id", "idxno", "uid", "no", "idx", "aid", "nid", "seq", "document_srl",
+        "article_id", "articleid", "art_id", "news_id", "newsid", "ntt_id", "bbs_no",
+    }
+)  # fmt: skip
 
 
 def _is_tracking(name: str) -> bool:
     return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
+def _names_one_article(query: list[tuple[str, str]]) -> bool:
+    return any(k.lower() in ARTICLE_ID_PARAMS and v.isdigit() for k, v in query)
+
+
 def canonical_url(url: str) -> str:
-    """Tracking parameters and the fragment dropped, query sorted, percent-encoding made uniform
-    (Hangul slugs become %-escaped UTF-8 whichever way the page wrote them), host lower-cased."""
+    """Tracking parameters, an article URL's list context and the fragment dropped, query
+    sorted, percent-encoding made uniform (Hangul slugs become %-escaped UTF-8 whichever way
+    the page wrote them), host lower-cased."""
     parts = urlsplit(url.strip())
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
     ]
+    if _names_one_article(query):
+        query = [(k, v) for k, v in query if k.lower() not in LIST_CONTEXT_PARAMS]
     stripped = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
     return canonicalize_url(stripped, keep_fragments=False)
 

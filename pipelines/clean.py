@@ -9,6 +9,7 @@ normalises again.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 
 from crawler import boilerplate, bylines, dates
@@ -167,17 +168,38 @@ def drop_title_block(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs
 
 
+def _is_marked(line: str) -> bool:
+    return len(line) <= boilerplate.CAPTION_MAX_LEN and bool(boilerplate.CAPTION_MARK.match(line))
+
+
+def caption_lines(paragraphs: list[str]) -> set[int]:
+    """Indexes of the "△ …" lines that caption a photo: a marked line standing alone. Marked
+    lines in a run are agenda items of the text ("△ 조례안 심사", "△ 예산안 심사")."""
+    marked = [line[:1] in "△▲" for line in paragraphs]
+    return {
+        i
+        for i, line in enumerate(paragraphs)
+        if _is_marked(line)
+        and not (i > 0 and marked[i - 1])
+        and not (i + 1 < len(paragraphs) and marked[i + 1])
+    }
+
+
 def clean_paragraphs(article: dict, memory: BoilerplateMemory | None = None) -> list[str]:
     captions = {img["caption"] for img in article.get("images", ()) if img.get("caption")}
     site = article.get("site")
     kept: list[str] = []
     seen: set[str] = set()
-    for line in drop_title_block(list(article.get("paragraphs", ())), article.get("title")):
+    paragraphs = drop_title_block(list(article.get("paragraphs", ())), article.get("title"))
+    marked_captions = caption_lines(paragraphs)
+    for i, line in enumerate(paragraphs):
         if boilerplate.is_tail_marker(line):
             break  # galleries, related lists and comment forms follow; none of it is article
         if line in seen:
             continue  # a block printed twice on one page (DESIGN.md §5)
         seen.add(line)
+        if i in marked_captions:
+            continue
         if _page_repeat(line, article, captions) or boilerplate.line_kind(line):
             continue
         if memory is not None and memory.is_boilerplate(site, line):
@@ -190,10 +212,33 @@ def clean_paragraphs(article: dict, memory: BoilerplateMemory | None = None) -> 
     return kept
 
 
+_CAPTION_PREFIX = re.compile(r"^(?:[△▲]|[\[【]\s*(?:사진|포토|그래픽)\s*[\]】])\s*")
+
+
+def captions_from_lines(article: dict) -> list[dict]:
+    """The images, those without a caption given the caption lines of the text, in order: a
+    layout without <figcaption> prints "[사진] …" or "△ …" under the photo instead."""
+    images = [dict(img) for img in article.get("images", ())]
+    if not any(img.get("caption") is None for img in images):
+        return images
+    paragraphs = list(article.get("paragraphs", ()))
+    marked = caption_lines(paragraphs)
+    lines = iter(
+        _CAPTION_PREFIX.sub("", line)
+        for i, line in enumerate(paragraphs)
+        if i in marked or boilerplate.line_kind(line) == boilerplate.CAPTION
+    )
+    for img in images:
+        if img.get("caption") is None:
+            img["caption"] = next(lines, None)
+    return images
+
+
 def clean_article(article: dict, memory: BoilerplateMemory | None = None) -> dict:
     """The article with `body` set: paragraphs without boilerplate, joined by "\\n"."""
     cleaned = dict(article)
     cleaned["body"] = "\n".join(clean_paragraphs(article, memory))
+    cleaned["images"] = captions_from_lines(article)
     return cleaned
 
 

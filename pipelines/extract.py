@@ -1,33 +1,36 @@
 """Extract stage: page bytes to article fields (docs/internals.md, "Article").
 
-Decoding (crawler.charset), profile detection and field extraction (crawler.profiles); this is
-the only stage that normalises text.
+Decoding (crawler.charset), profile detection and field extraction (crawler.profiles); whether
+the page is an article at all is crawler.verdict's call, asked twice: on cheap signals before
+extraction, on the extracted article after it. This is the only stage that normalises text.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 from scrapy.exceptions import DropItem
 
-from crawler import profiles
+from crawler import profiles, verdict
 from crawler.charset import CharsetError, decode_html
-from crawler.profiles.base import NotArticleLayout
+from crawler.text import normalize
+from crawler.urls import canonical_url, same_site
+from crawler.verdict import NotAnArticle
 
 logger = logging.getLogger(__name__)
 
-# A page with less body than this is a list, a photo-only page or an error page.
-MIN_BODY_CHARS = 50
+__all__ = ["ExtractPipeline", "NotAnArticle", "extract_page", "page_identity"]
 
+# Internal keys of the extracted article that the verdict reads and the store must not see.
+INTERNAL_KEYS = ("link_density",)
 
-class NotAnArticle(Exception):
-    """The page is not an article; `reason` is a short slug counted in Scrapy stats."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
+_CANONICAL = (
+    etree.XPath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href'),
+    etree.XPath('//meta[@property="og:url"]/@content'),
+)
 
 
 # lxml refuses a str that starts with an encoding declaration; the text is decoded already.
@@ -42,6 +45,33 @@ def parse_html(text: str) -> html.HtmlElement:
     return doc
 
 
+def page_identity(doc: html.HtmlElement, url: str) -> str:
+    """The URL the page names as its own (`<link rel="canonical">`, then og:url) when that is on
+    the same site and not the site's front page, else `url`; canonicalised."""
+    if not url.startswith(("http://", "https://")):
+        return url
+    host = urlsplit(url).hostname or ""
+    for raw in (value for xp in _CANONICAL for value in xp(doc)):
+        raw = normalize(raw)
+        if not raw.startswith(("http://", "https://", "/")):
+            continue
+        named = canonical_url(urljoin(url, raw))
+        parts = urlsplit(named)
+        # Templates that name the front page (or a list) on every page name nothing.
+        if parts.path in ("", "/") and not parts.query:
+            continue
+        if not same_site(named, host):
+            continue
+        link = verdict.judge_url(named)
+        if not link.sure or link.is_article:  # never a list, print or static URL
+            return named
+    return canonical_url(url)
+
+
+def _reject(found: verdict.Verdict, url: str) -> NotAnArticle:
+    return NotAnArticle(found.reason, url, found)
+
+
 def extract_page(
     body: bytes,
     url: str,
@@ -50,27 +80,30 @@ def extract_page(
     charset: str | None = None,
     profile: str = "auto",
 ) -> dict:
-    """Article fields of one page; raises NotAnArticle or crawler.charset.CharsetError."""
-    # A saved file (`krnews extract page.html`) has a path, not a site's URL scheme to judge.
+    """Article fields of one page; raises NotAnArticle or crawler.charset.CharsetError.
+
+    `url` of the result is the page's identity (`page_identity`); when it differs from the URL
+    the page was fetched at, `aliases` lists that one."""
     web = url.startswith(("http://", "https://"))
-    known = profiles.profile_url_kind(url) if web else None
-    if web and (known or profiles.generic_url_kind(url)) == "skip":
-        raise NotAnArticle("skip_url", url)
+    if web:
+        link = verdict.judge_url(url)
+        if link.sure and not link.is_article:
+            raise _reject(link, url)  # before decoding: a print or list URL costs nothing
     text, _codec = decode_html(body, headers, override=charset)
     doc = parse_html(text)
+    cheap = verdict.judge_page(doc, url)
+    if not cheap.is_article:
+        raise _reject(cheap, url)
     chosen = profiles.detect(doc, text, url) if profile == "auto" else profiles.get(profile)
-    # Only a family's own patterns are sure enough to call a URL a list; the generic ones
-    # (a trailing "/", "section") also match article permalinks of unknown sites.
-    if known == "list":
-        raise NotAnArticle("list_url", url)
-    try:
-        article = chosen.extract(doc, url)
-    except NotArticleLayout as err:
-        raise NotAnArticle(err.reason, url) from err
-    if not article["title"]:
-        raise NotAnArticle("no_title", url)
-    if sum(len(p) for p in article["paragraphs"]) < MIN_BODY_CHARS:
-        raise NotAnArticle("no_body", url)
+    article = chosen.extract(doc, url)
+    found = verdict.judge_page(doc, url, article)
+    if not found.is_article:
+        raise _reject(found, url)
+    for key in INTERNAL_KEYS:
+        article.pop(key, None)
+    identity = page_identity(doc, url) if web else url
+    article["url"] = identity
+    article["aliases"] = [url] if identity != url else []
     return article
 
 
@@ -108,7 +141,8 @@ class ExtractPipeline:
             raise DropItem(f"{err.reason}: {url}") from err
         article["site"] = site
         article["fetched_at"] = item.get("fetched_at")
-        article["requested_url"] = item.get("requested_url")  # the store keeps it as an alias
+        # The store keeps it and `aliases` in url_aliases: no URL that led here is fetched again.
+        article["requested_url"] = item.get("requested_url")
         if not article.get("section"):
             article["section"] = item.get("section")
         return article

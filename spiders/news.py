@@ -2,9 +2,10 @@
 
 Per site, in order: robots.txt (obeyed; its Sitemap: lines and Crawl-delay used), then the home
 page, the sitemaps and the feeds, then section list pages and their pagination. Every same-site
-link is classified by the CMS profiles (`crawler.profiles.url_kind`): article pages are yielded to
-the item pipelines (which decide, by extraction, what is really an article), list pages are
-followed, print/search/tag/login pages never fetched.
+link is judged by `crawler.verdict.judge_url`: article pages are yielded to the item pipelines
+(which ask the verdict again, on the page), list pages are followed, print/search/tag/login and
+static pages never fetched. A link only a generic URL shape classifies is fetched and its page
+offered to the pipelines too: no generic rule drops a link on its own.
 
 Incremental by construction (the store is the seen set): an article URL already stored is never
 requested again; feeds, sitemaps and list pages are fetched with conditional GET; a section's
@@ -31,10 +32,10 @@ from scrapy.utils.sitemap import Sitemap
 
 from crawler.faults import NOTABLE_ONLY, failure_kind
 from crawler.lock import CrawlLock
-from crawler.profiles import url_kind
 from crawler.sites import Config, Site, load_config
 from crawler.store import Store
 from crawler.urls import canonical_url, same_site
+from crawler.verdict import Verdict, judge_url
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ SITEMAP_PROBES = ("/sitemap.xml",)
 PAGE_PARAMS = ("page", "p", "pg", "pageno", "pageindex", "cpage", "paged")
 PATH_PAGE = re.compile(r"/page/(\d+)/?$")
 HTML_TYPES = ("text/html", "application/xhtml")
+# Link routes (`_route`): a list by a family's own pattern, or one guessed from a generic shape
+# (fetched as a list and offered to the pipelines as a page, since it may be an article).
+LISTS = ("list", "maybe_list")
 
 PRIORITY = {
     "robots": 30,
@@ -59,6 +63,16 @@ PRIORITY = {
 
 def _utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _route(found: Verdict) -> str:
+    """How the spider follows a link the verdict lets through: "article", "list",
+    "maybe_list" or "unknown" (tried as a candidate page)."""
+    if found.kind == "article":
+        return "article"
+    if found.kind == "list":
+        return "list" if found.sure else "maybe_list"
+    return "unknown"
 
 
 def page_number(url: str) -> int:
@@ -281,10 +295,10 @@ class NewsSpider(scrapy.Spider):
         for url, kind in self._links(state, response):
             if kind == "article":
                 yield from self._article(state, url)
-            elif kind == "list" and not state.site.sections and page_number(url) == 1:
+            elif kind in LISTS and not state.site.sections and page_number(url) == 1:
                 # Sections start at their first page; later pages are reached one by one, so
                 # that the walk can stop at the first page with nothing new.
-                yield self._conditional(state, url, "list", self.parse_list, meta={"depth": 0})
+                yield from self._list(state, url, kind, {"depth": 0})
             elif kind == "unknown" and state.first_crawl:
                 # Unclassified links are tried only on a site's first crawl: some are articles
                 # or sections in a layout no profile knows; later runs rely on what that found.
@@ -297,6 +311,8 @@ class NewsSpider(scrapy.Spider):
         if response.status == 304 or not self._is_html(response):
             return
         self._remember_validators(response)
+        if response.meta.get("offer"):
+            yield from self.parse_article(response)  # a guessed list may be an article
         depth = response.meta.get("depth", 0)
         here_key, here_page = section_key(response.url), page_number(response.url)
         new_articles = known_articles = 0
@@ -308,12 +324,12 @@ class NewsSpider(scrapy.Spider):
                 else:
                     new_articles += 1
                     yield from self._article(state, url, response.meta.get("section"))
-            elif kind == "list":
+            elif kind in LISTS:
                 if section_key(url) == here_key:
                     if page_number(url) == here_page + 1:
                         pagination.append(url)
                 elif depth == 0 and here_page == 1 and page_number(url) == 1:
-                    yield self._conditional(state, url, "list", self.parse_list, meta={"depth": 0})
+                    yield from self._list(state, url, kind, {"depth": 0})
         # Incremental rule: a page that shows no new article ends its section's walk.
         if new_articles and depth + 1 < self.max_list_pages:
             for url in pagination[:1]:
@@ -328,8 +344,8 @@ class NewsSpider(scrapy.Spider):
         state.feeds_seen = True
         self._remember_validators(response)
         for link, category in self._feed_entries(response.body):
-            url = response.urljoin(link)
-            if same_site(url, state.site.host) and url_kind(url) != "skip":
+            url = canonical_url(response.urljoin(link))
+            if same_site(url, state.site.host) and judge_url(url).fetch:
                 yield from self._article(state, url, category)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
@@ -346,18 +362,18 @@ class NewsSpider(scrapy.Spider):
             return
         self._remember_validators(response)
         for entry in sitemap:
-            url = response.urljoin(entry.get("loc", ""))
+            url = canonical_url(response.urljoin(entry.get("loc", "")))
             if not same_site(url, state.site.host):
                 continue
             if sitemap.type == "sitemapindex":
                 yield self._conditional(state, url, "sitemap", self.parse_sitemap)
                 continue
-            kind = url_kind(url)
-            if kind == "article":
+            found = judge_url(url)
+            if found.kind == "article":
                 yield from self._article(state, url)
-            elif kind == "unknown" and not self._known(url):
-                # A sitemap lists pages, not only articles; extraction decides (WordPress
-                # permalinks are often plain Hangul slugs no URL rule can tell apart).
+            elif found.fetch and not self._known(url):
+                # A sitemap lists pages, not only articles; the verdict on the page decides
+                # (permalinks are often Hangul slugs ending in "/", the shape of a list).
                 yield self._request(
                     state, url, "candidate", callback=self.parse_candidate, quiet=True
                 )
@@ -409,13 +425,15 @@ class NewsSpider(scrapy.Spider):
             href = href.strip()
             if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
                 continue
-            url = response.urljoin(href)
+            # Canonical first: "&page=2" or "utm_source" on an article link is the same article.
+            url = canonical_url(response.urljoin(href))
             if url in seen or not same_site(url, state.site.host):
                 continue
             seen.add(url)
-            kind = url_kind(url)
-            if kind == "skip":
+            found = judge_url(url)
+            if not found.fetch:
                 continue
+            kind = _route(found)
             if not self.robots_allow(url):
                 self.crawler.stats.inc_value("krnews/robots_disallowed")
                 continue
@@ -460,6 +478,14 @@ class NewsSpider(scrapy.Spider):
             ).fetchone()
             is not None
         )
+
+    def _list(self, state: SiteState, url: str, kind: str, meta: dict) -> Iterable[Request]:
+        if kind == "maybe_list":
+            if self._known(url):  # a permalink stored as an article in an earlier run
+                self.crawler.stats.inc_value("krnews/known_skipped")
+                return
+            meta = {**meta, "offer": True}
+        yield self._conditional(state, url, "list", self.parse_list, meta=meta)
 
     def _article(self, state: SiteState, url: str, section: str | None = None) -> Iterable[Request]:
         if self._known(url):

@@ -25,8 +25,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from crawler.charset import CharsetError
+from crawler.verdict import NotAnArticle
 from pipelines.clean import clean_article
-from pipelines.extract import NotAnArticle, extract_page
+from pipelines.extract import extract_page
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "trafilatura-eval"
 

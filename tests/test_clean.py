@@ -285,3 +285,49 @@ def test_reposts_of_one_story_do_not_teach_their_own_lines(tmp_path) -> None:
             )
         counts = dict(store.db.execute("SELECT line, articles FROM boilerplate_lines").fetchall())
     assert counts[lead] == 1 and memory.take_learned() == []
+
+
+def test_photo_caption_lines_leave_the_body_agenda_lines_stay() -> None:
+    agenda = ["△ 고양시 청년 기본 조례 일부개정조례안", "△ 2024년도 제1회 추가경정예산안 예비심사"]
+    paragraphs = [
+        TEXT[0],
+        "△ 9일 고양시의회 기획행정위원회 회의에서 위원들이 안건을 심사하고 있다.",
+        TEXT[1],
+        "위원회는 이날 다음 안건도 함께 처리했다.",
+        *agenda,
+        "[사진] 지난해 일산호수공원에서 열린 가을꽃축제 모습.",
+        "【사진】 고양시청 전경",
+        "▲ 부평구의 한 경로당에 마련된 무더위쉼터.",
+        "특위는 연장된 기간에 △사고 당일 지휘 체계 △임시 제방 관리를 조사한다.",
+    ]
+    body = clean_article(article(paragraphs))["body"].split("\n")
+    assert body == [
+        TEXT[0],
+        TEXT[1],
+        "위원회는 이날 다음 안건도 함께 처리했다.",
+        *agenda,
+        "특위는 연장된 기간에 △사고 당일 지휘 체계 △임시 제방 관리를 조사한다.",
+    ]
+    assert boilerplate.line_kind("[사진] 고양시청 전경") == boilerplate.CAPTION
+
+
+def test_caption_lines_become_the_captions_of_the_photos_that_have_none() -> None:
+    paragraphs = [
+        TEXT[0],
+        "[사진] 지난해 일산호수공원에서 열린 가을꽃축제 모습.",
+        TEXT[1],
+        "△ 9일 고양시의회 본회의 모습",
+    ]
+    images = [
+        {"url": "http://x.kr/1.jpg", "caption": None},
+        {"url": "http://x.kr/2.jpg", "caption": "고양시청 전경"},
+        {"url": "http://x.kr/3.jpg", "caption": None},
+    ]
+    cleaned = clean_article(article(paragraphs, images=images))
+    assert [img["caption"] for img in cleaned["images"]] == [
+        "지난해 일산호수공원에서 열린 가을꽃축제 모습.",
+        "고양시청 전경",
+        "9일 고양시의회 본회의 모습",
+    ]
+    assert cleaned["body"] == "\n".join(TEXT[:2])
+    assert images[0]["caption"] is None  # the input article is left as it was

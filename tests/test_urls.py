@@ -25,3 +25,19 @@ def test_same_site_www_and_subdomains():
     assert not same_site("http://y.kr/a", "x.kr") and not same_site(
         "http://127.0.0.12:80/", "127.0.0.11"
     )
+
+
+def test_list_context_dropped_from_an_article_url_kept_on_a_list_url():
+    article = "http://x.kr/bbs/board.php?bo_table=news&wr_id=12"
+    for extra in (
+        "&page=2",
+        "&sca=%EC%A0%95%EC%B9%98",
+        "&sfl=wr_subject&stx=고양&sop=and",
+        "&spt=-1",
+    ):
+        assert canonical_url(article + extra + "&gclid=abc") == article
+    assert canonical_url("http://x.kr/news/news_view.php?no=2041&section=1&page=3") == (
+        "http://x.kr/news/news_view.php?no=2041&section=1"
+    )
+    listing = "http://x.kr/bbs/board.php?bo_table=news&page=2&sca=%EC%A0%95%EC%B9%98"
+    assert canonical_url(listing) == listing

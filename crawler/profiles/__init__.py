@@ -1,14 +1,14 @@
 """CMS profiles as data (DESIGN.md §1): one small class per family, tried in order.
 
 `detect` scores every profile on a page (URL pattern, generator meta, markup markers) and falls
-back to the generic rules when none is sure; `url_kind` classifies links for the spider.
+back to the generic rules when none is sure. Whether a link or a page is an article is
+crawler.verdict's call; it reads each profile's URL patterns (`Profile.url_kind`).
 """
 
 from __future__ import annotations
 
 from lxml import html
 
-from crawler.profiles import generic
 from crawler.profiles.articlehtml import ArticleHtml
 from crawler.profiles.base import Profile
 from crawler.profiles.jsonld import JsonLd
@@ -52,27 +52,3 @@ def detect(doc: html.HtmlElement, source: str, url: str) -> Profile:
         if score > best_score:
             best, best_score = profile, score
     return best
-
-
-def profile_url_kind(url: str) -> str | None:
-    """What the families' own URL patterns say about a link, or None when none knows it."""
-    kinds = {p.url_kind(url) for p in PROFILES} - {None}
-    return next((k for k in ("skip", "article", "list") if k in kinds), None)
-
-
-def generic_url_kind(url: str) -> str:
-    """What the generic fallback patterns say about a link no family knows."""
-    for kind, patterns in (
-        ("skip", generic.URL_SKIP),
-        ("article", generic.URL_ARTICLE),
-        ("list", generic.URL_LIST),
-    ):
-        if any(p.search(url) for p in patterns):
-            return kind
-    return "unknown"
-
-
-def url_kind(url: str) -> str:
-    """ "article", "list", "skip" or "unknown" for a link: the profiles' patterns, then generic."""
-    url = url.split("#", 1)[0]  # "…/slug/#content" is the page itself
-    return profile_url_kind(url) or generic_url_kind(url)

@@ -57,18 +57,6 @@ def _signature_lines(doc, exprs: tuple[etree.XPath, ...]):
                 yield xp, el
 
 
-class NotArticleLayout(Exception):
-    """The page has the shape of something else (a list of links); `reason` says what."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-# Past this share of the body's text inside <a>, the "body" is a list of headlines.
-MAX_LINK_DENSITY = 0.5
-
-
 class Profile:
     name: ClassVar[str] = "generic"
     version: ClassVar[str] = ""  # date of the family's markup this profile reads, "2024-05"
@@ -138,13 +126,13 @@ class Profile:
         subtitle = self.deck(doc, ld)
         images: list[dict] = []
         paragraphs: list[str] = []
+        density = 0.0
         if body is not None:
             body_el = body.element
             if body_el is body.anchor:  # pruning must not change what other fields read
                 body_el = copy.deepcopy(body_el)
             blocks.prune(body_el, self.remove + generic.REMOVE, by_class=body.by_class)
-            if blocks.link_density(body_el) > MAX_LINK_DENSITY:
-                raise NotArticleLayout("link_list")
+            density = blocks.link_density(body_el)  # a list of headlines? crawler.verdict says
             images = blocks.take_images(body_el, url, self.captions + generic.CAPTIONS)
             paragraphs = blocks.text_blocks(body_el)
         if author is None or email is None:
@@ -163,6 +151,7 @@ class Profile:
             "profile": self.name,
             "paragraphs": paragraphs,
             "images": images,
+            "link_density": density,  # for crawler.verdict; the extract stage pops it
         }
 
     def headline(

@@ -88,6 +88,7 @@ CONTAINERS = frozenset(
 # a paragraph that is one link ("Hier geht's zur Veranstaltung") is text.
 BLOCKS = frozenset({"div", "section", "ul", "ol", "dl", "table", "figure", "nav"})
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+TIGHTEN_SHARE, TIGHTEN_SCORE = 0.75, 0.6
 MIN_PARAGRAPH = 25  # characters outside links: a shorter text is a label, a menu item, a date
 TAG_BONUS = {"div": 5, "article": 8, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
              "ol": -3, "ul": -3, "dl": -3, "dd": -3, "li": -3, "th": -5}  # fmt: skip
@@ -103,6 +104,7 @@ class Node:
     commas: int = 0
     own: int = 0  # characters of the element's own text and its children's tails
     score: float = 0.0
+    scored: bool = False  # holds (or is) a paragraph with enough prose
     children: list[Node] = field(default_factory=list)
 
     @property
@@ -229,6 +231,7 @@ def _init(node: Node, candidates: dict[int, Node]) -> None:
     key = id(node)
     if key not in candidates:
         candidates[key] = node
+        node.scored = True
         node.score = TAG_BONUS.get(node.el.tag, 0) + _class_weight(node.el)
 
 
@@ -243,7 +246,7 @@ def _joins(sibling: Node, top: Node, threshold: float) -> bool:
     if sibling.score and sibling.score + bonus >= threshold:
         return True
     prose = sibling.chars - sibling.links
-    if prose > 80 and sibling.link_density < 0.25:
+    if sibling.scored and prose > 80 and sibling.link_density < 0.25:
         return True  # plain prose beside the winner: the body split over several containers
     if sibling.el.tag == "p":
         text = (sibling.el.text_content() or "").strip()
@@ -312,11 +315,23 @@ def _winner(top: Node) -> Node | None:
     candidates = score(top)
     if not candidates:
         return None
+    # No "only child wins for its parent" step (Readability has one): the walk does not see
+    # skipped siblings, so a parent that looks like a mere wrapper may hold the whole page.
     best = max(candidates, key=lambda n: n.score)
-    # Readability: an only child wins for its parent too (a wrapper around the text).
-    while best.parent is not None and len(best.parent.children) == 1 and best.parent.parent:
-        best = best.parent
-    return best
+    # A winner whose prose sits almost all in one scored child is that child plus its header
+    # (section label, headline, byline): the child is the body.
+    while True:
+        prose = best.chars - best.links
+        inner = [
+            kid
+            for kid in best.children
+            if kid.scored
+            and kid.chars - kid.links >= TIGHTEN_SHARE * prose
+            and kid.score >= TIGHTEN_SCORE * best.score
+        ]
+        if not inner:
+            return best
+        best = inner[0]
 
 
 def _body_of(best: Node, by_class: bool) -> html.HtmlElement:

@@ -11,7 +11,6 @@ keep captions out of the body, which trafilatura's text output does not separate
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from lxml import etree, html
@@ -263,25 +262,3 @@ def first_body(doc: html.HtmlElement, exprs: tuple[etree.XPath, ...]) -> density
             if _STRING_LENGTH(el) >= MIN_BODY_TEXT:
                 return density.Body(el, el)
     return None
-
-
-# URL classification when no profile's patterns decide (`crawler.profiles.url_kind`).
-URL_SKIP = tuple(re.compile(p, re.IGNORECASE) for p in (
-    r"print", r"/search|[?&](?:q|query|keyword|search|sc_word|s|stx)=", r"/tags?/|[?&]tag=",
-    r"log_?in|log_?out|/join|sign_?up|/member/|/register", r"comment|reply",
-    r"/admin|/wp-admin", r"share|sendsns|[?&]sns=",
-    (r"\.(?:jpe?g|png|gif|webp|bmp|svg|ico|pdf|hwpx?|docx?|xlsx?|pptx?|zip|rar|7z|mp3|mp4|avi|wmv)"
-    r"(?:$|[?#])"),
-    r"download|filedown|file_down|/file/", r"^(?:mailto|javascript|tel):",
-))  # fmt: skip
-URL_ARTICLE = tuple(re.compile(p, re.IGNORECASE) for p in (
-    (r"(?:view|read|article|news|story|detail|content|show)[^/?]*\?(?:[^#]*&)?"
-    r"(?:[a-z_]*id|idx|idxno|no|uid|num|seq|aid|art_?id|key|code)=\d+"),
-    r"/(?:news|article|articles|view|story|stories|read)/(?:[\w-]+/)*\d{4,}(?:\.html?)?/?$",
-    r"/\d{6,}(?:\.html?)?/?$",
-    r"board\.php\?(?:[^#]*&)?wr_id=\d+",  # gnuboard, which many small papers run on
-))  # fmt: skip
-URL_LIST = tuple(re.compile(p, re.IGNORECASE) for p in (
-    r"list|section|category|/sub\.html|[?&]page=\d+|/page/\d+|/news/?$|/$",
-    r"/(?:latest|recent|all|today|ranking|popular)/?$|/news/[a-z][a-z-]*/?$",
-))  # fmt: skip
