@@ -166,6 +166,7 @@ def execute_crawl(process, config: Config, db: str, *, sites: tuple[str, ...] = 
     from crawler.store import Store
     from spiders.news import NewsSpider
 
+    started = time.monotonic()
     names = sites or tuple(s.name for s in config.sites)
     unknown = set(names) - {s.name for s in config.sites}
     if unknown:
@@ -185,8 +186,8 @@ def execute_crawl(process, config: Config, db: str, *, sites: tuple[str, ...] = 
             )
             store.db.conn.commit()
             run_id = store.start_run(list(names), os.getpid())
-        started = time.monotonic()
         crawler = process.create_crawler(NewsSpider)
+        crawler.settings.set("KRNEWS_STARTED", started, priority="cmdline")
         crawler.settings.set("KRNEWS_RUN_ID", run_id, priority="cmdline")
         crawler.settings.set("KRNEWS_LOCK_HELD", True, priority="cmdline")
         process.crawl(crawler, config=config, site=",".join(names))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 
 from scrapy import signals
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
@@ -88,9 +89,11 @@ class RunDeadline:
         from twisted.internet import reactor
 
         if self.limit > 0:
-            self._calls.append(
-                reactor.callLater(self.limit, self.stop, "time_limit", self._limit_text())
-            )
+            # counted from when the command started (KRNEWS_STARTED, time.monotonic()), not from
+            # when Scrapy got going a few seconds later
+            started = self.crawler.settings.getfloat("KRNEWS_STARTED") or time.monotonic()
+            left = max(0.0, self.limit - (time.monotonic() - started))
+            self._calls.append(reactor.callLater(left, self.stop, "time_limit", self._limit_text()))
         if self.crawler.settings.getbool("KRNEWS_HANDLE_SIGNALS"):
             for signum in (signal.SIGINT, signal.SIGTERM):
                 self._old_handlers[signum] = signal.signal(signum, self._on_signal)

@@ -80,6 +80,9 @@ EXTENSIONS = {
 # on SIGTERM/SIGINT, no new request is made and those in flight get KRNEWS_STOP_GRACE seconds.
 KRNEWS_MAX_SECONDS = 0
 KRNEWS_STOP_GRACE = 5.0
+# time.monotonic() when the command started (set by crawler.cli.execute_crawl): the time limit
+# counts from there.
+KRNEWS_STARTED = None
 # crawler.deadline handles SIGTERM and SIGINT (first: stop cleanly; second: at once).
 KRNEWS_HANDLE_SIGNALS = True
 # The live progress line shows only on a terminal, and never with --quiet.
