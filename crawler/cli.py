@@ -156,13 +156,14 @@ def run_crawl(
         extra["KRNEWS_MAX_SECONDS"] = max_minutes * 60
     settings = crawl_settings(config, db, **extra)
     _setup_logging(settings, log_file, quiet, verbose)
-    return execute_crawl(CrawlerProcess(settings), config, db, sites=sites)
+    return execute_crawl(lambda: CrawlerProcess(settings), config, db, sites=sites)
 
 
-def execute_crawl(process, config: Config, db: str, *, sites: tuple[str, ...] = ()):
+def execute_crawl(make_process, config: Config, db: str, *, sites: tuple[str, ...] = ()):
     """The one way a crawl runs, under `krnews crawl` and `scrapy crawl news` alike: the lock,
     the run row (and the killed runs before it marked `interrupted`), the spider, and a run row
-    that never stays `running` once this returns."""
+    that never stays `running` once this returns. `make_process()` gives the Scrapy crawler
+    process, made only once the lock and the store are known to be usable."""
     from crawler.store import Store
     from spiders.news import NewsSpider
 
@@ -186,6 +187,7 @@ def execute_crawl(process, config: Config, db: str, *, sites: tuple[str, ...] = 
             )
             store.db.conn.commit()
             run_id = store.start_run(list(names), os.getpid())
+        process = make_process()
         crawler = process.create_crawler(NewsSpider)
         crawler.settings.set("KRNEWS_STARTED", started, priority="cmdline")
         crawler.settings.set("KRNEWS_RUN_ID", run_id, priority="cmdline")

@@ -13,8 +13,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
 
 from crawler.store import Store
 from tests.conftest import ROOT, krnews, rows, write_sites
@@ -22,6 +24,17 @@ from tests.faultsite import FaultSite
 from tests.listsite import ListSite
 
 NOWHERE = [{"name": "x", "home": "http://127.0.0.40:9/"}]  # never reached
+
+
+def cli(*args: str) -> SimpleNamespace:
+    """`krnews ARGS` in this process, for failures that come before any crawl starts (a crawl
+    itself runs in a subprocess: Scrapy's reactor runs once per process)."""
+    from crawler.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    if not isinstance(result.exception, SystemExit | None):
+        raise result.exception
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
 
 
 def _one_line(result, code: int, *words: str) -> str:
@@ -47,9 +60,9 @@ def test_a_file_that_is_not_a_database_exits_65(tmp_path):
     db = tmp_path / "news.db"
     db.write_bytes(os.urandom(8192))
     sites = write_sites(tmp_path / "sites.toml", NOWHERE)
-    result = krnews("crawl", "--sites", str(sites), "--db", str(db))
+    result = cli("crawl", "--sites", str(sites), "--db", str(db))
     _one_line(result, 65, str(db), "not a database")
-    _one_line(krnews("search", "고양시", "--db", str(db)), 65, str(db), "not a database")
+    _one_line(cli("search", "고양시", "--db", str(db)), 65, str(db), "not a database")
 
 
 def test_a_newer_schema_exits_65_and_leaves_it_alone(tmp_path):
@@ -59,7 +72,7 @@ def test_a_newer_schema_exits_65_and_leaves_it_alone(tmp_path):
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     sites = write_sites(tmp_path / "sites.toml", NOWHERE)
-    result = krnews("crawl", "--sites", str(sites), "--db", str(db))
+    result = cli("crawl", "--sites", str(sites), "--db", str(db))
     _one_line(result, 65, "schema version 99 is newer", "upgrade krnews")
     assert rows(db, "SELECT * FROM runs") == []
     assert rows(db, "PRAGMA user_version") == [{"user_version": 99}]
@@ -69,14 +82,14 @@ def test_a_db_path_that_is_a_directory_exits_73(tmp_path):
     db = tmp_path / "news.db"
     db.mkdir()
     sites = write_sites(tmp_path / "sites.toml", NOWHERE)
-    result = krnews("crawl", "--sites", str(sites), "--db", str(db))
+    result = cli("crawl", "--sites", str(sites), "--db", str(db))
     _one_line(result, 73, str(db), "is a directory")
 
 
 def test_a_missing_directory_exits_73(tmp_path):
     db = tmp_path / "no" / "such" / "news.db"
     sites = write_sites(tmp_path / "sites.toml", NOWHERE)
-    result = krnews("crawl", "--sites", str(sites), "--db", str(db))
+    result = cli("crawl", "--sites", str(sites), "--db", str(db))
     _one_line(result, 73, "create the directory")
     assert not (tmp_path / "no").exists()
 
@@ -125,7 +138,7 @@ def test_a_log_file_in_a_missing_directory_exits_73_before_any_run(tmp_path):
     db = tmp_path / "news.db"
     sites = write_sites(tmp_path / "sites.toml", NOWHERE)
     log = tmp_path / "logs" / "crawl.log"
-    result = krnews("crawl", "--sites", str(sites), "--db", str(db), "--log-file", str(log))
+    result = cli("crawl", "--sites", str(sites), "--db", str(db), "--log-file", str(log))
     _one_line(result, 73, "cannot create the log file", str(log))
     assert not db.exists()
 
@@ -136,7 +149,7 @@ def test_demo_with_its_port_taken_exits_69(tmp_path):
     taken.listen()
     try:
         port = taken.getsockname()[1]
-        result = krnews("demo", "--port", str(port), "--db", str(tmp_path / "demo.db"))
+        result = cli("demo", "--port", str(port), "--db", str(tmp_path / "demo.db"))
     finally:
         taken.close()
     _one_line(result, 69, f"port {port}", "--port")
@@ -185,7 +198,7 @@ def test_one_lock_per_store_through_a_symlink(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        result = krnews("crawl", "--sites", str(sites), "--db", str(link))
+        result = cli("crawl", "--sites", str(sites), "--db", str(link))
         _one_line(result, 75, f"pid {holder.pid}", "try later")
         assert not (tmp_path / "link.db.lock").exists()
     finally:
@@ -199,7 +212,7 @@ def test_a_store_with_two_hard_links_is_refused(tmp_path):
     Store(db).close()
     os.link(db, tmp_path / "other.db")
     sites = write_sites(tmp_path / "sites.toml", NOWHERE)
-    result = krnews("crawl", "--sites", str(tmp_path / "sites.toml"), "--db", str(db))
+    result = cli("crawl", "--sites", str(tmp_path / "sites.toml"), "--db", str(db))
     _one_line(result, 73, "2 hard links")
     assert sites.exists() and rows(db, "SELECT * FROM runs") == []
 

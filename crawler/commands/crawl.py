@@ -52,7 +52,7 @@ class Command(ScrapyCrawl):
         db = self.settings.get("KRNEWS_DB")
         names = tuple(n for n in spargs.get("site", "").split(",") if n)
         try:
-            code, summary = execute_crawl(self.crawler_process, config, db, sites=names)
+            code, summary = execute_crawl(lambda: self.crawler_process, config, db, sites=names)
         except StoreError as exc:
             self._fail(str(exc), EXIT_FOR_STORE_REASON.get(exc.reason, EX_IOERR))
             return None
