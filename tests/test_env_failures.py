@@ -3,6 +3,7 @@ one lock per store whatever path reaches it; nothing listening that nobody asked
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -155,29 +156,51 @@ def test_demo_with_its_port_taken_exits_69(tmp_path):
     _one_line(result, 69, f"port {port}", "--port")
 
 
-def test_a_full_disk_is_one_line_exit_74_and_a_closed_run(tmp_path):
+@contextlib.contextmanager
+def _small_tmpfs(tmp_path: Path):
+    """A 1.2 MB tmpfs (needs root), or a skip."""
+    where = tmp_path / "small"
+    where.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(where)],
+        capture_output=True,
+        check=False,
+    )
+    if os.geteuid() != 0 or mounted.returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], check=False)
+
+
+@pytest.mark.parametrize("full", ["injected", "tmpfs"])
+def test_a_full_disk_is_one_line_exit_74_and_a_closed_run(tmp_path, full):
     from crawler.demo.server import DemoSites
 
-    db = tmp_path / "news.db"
-    with Store(db) as store:
-        empty = store.db.execute("PRAGMA page_count").fetchone()[0]
-    with DemoSites(port=0) as demo:
-        sites = write_sites(tmp_path / "sites.toml", demo.sites)
-        # SQLite answers SQLITE_FULL past this many pages, as on a full disk: room for the run
-        # rows and a few articles, not for sixty
-        env = {"KRNEWS_TEST_MAX_PAGES": str(empty + 60)}
-        result = krnews("crawl", "--sites", str(sites), "--db", str(db), "-q", env=env)
-    assert result.returncode == 74, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr
-    full = [line for line in result.stderr.splitlines() if "database or disk is full" in line]
-    assert len(full) == 1, result.stderr[-3000:]
-    assert "free some disk space" in full[0]
-    run = rows(db, "SELECT status, exit_code, finished FROM runs")[0]
-    assert run["status"] == "failed" and run["exit_code"] == 74 and run["finished"]
-    stored = len(rows(db, "SELECT id FROM articles"))
-    assert 0 < stored < 60
-    assert rows(db, "SELECT * FROM fetches WHERE kind = 'extract_error'") == []
-    assert rows(db, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
+    with contextlib.ExitStack() as stack:
+        if full == "tmpfs":
+            db, env = stack.enter_context(_small_tmpfs(tmp_path)) / "news.db", {}
+        else:
+            db = tmp_path / "news.db"
+            with Store(db) as store:
+                empty = store.db.execute("PRAGMA page_count").fetchone()[0]
+            # SQLite answers SQLITE_FULL past this many pages, as on a full disk: room for the
+            # run rows and a few articles, not for sixty
+            env = {"KRNEWS_TEST_MAX_PAGES": str(empty + 60)}
+        with DemoSites(port=0) as demo:
+            sites = write_sites(tmp_path / "sites.toml", demo.sites)
+            result = krnews("crawl", "--sites", str(sites), "--db", str(db), "-q", env=env)
+        assert result.returncode == 74, result.stderr[-3000:]
+        assert "Traceback" not in result.stderr
+        full_lines = [line for line in result.stderr.splitlines() if "disk is full" in line]
+        assert len(full_lines) == 1, result.stderr[-3000:]
+        assert "free some disk space" in full_lines[0]
+        run = rows(db, "SELECT status, exit_code, finished FROM runs")[0]
+        assert run["status"] == "failed" and run["exit_code"] == 74 and run["finished"]
+        assert 0 < len(rows(db, "SELECT id FROM articles")) < 60
+        assert rows(db, "SELECT * FROM fetches WHERE kind = 'extract_error'") == []
+        assert rows(db, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
 
 
 HOLD_LOCK = (

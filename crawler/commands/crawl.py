@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 
+import click
 from scrapy.commands.crawl import Command as ScrapyCrawl
 
 SPIDER_ARGS = {"sites", "site"}
@@ -59,9 +60,7 @@ class Command(ScrapyCrawl):
         except CrawlAborted as exc:
             self._fail(str(exc), exc.exit_code)
             return None
-        except Exception as exc:  # click's UsageError for an unknown site name
-            if type(exc).__name__ != "UsageError":
-                raise
+        except click.UsageError as exc:  # an unknown site name
             self._fail(exc.format_message(), EXIT_USAGE)
             return None
         print(summary_line(summary), file=sys.stderr)
