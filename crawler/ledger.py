@@ -5,8 +5,8 @@ Last-Modified of this run's answer only when every request it gave was settled i
 article fetched and stored or judged not an article, a link that is gone for good (404, 410, a
 redirect loop...), a deeper list page or sitemap that was itself settled all the way down. A
 request that was refused (the site's max_pages budget, the run stopping), cancelled, or that
-failed in a way that may pass (timeout, 5xx, reset) leaves its source unsettled: the next run
-fetches it again in full and finds the work that is left. Nothing of this outlives the run; what
+got no answer (timeout, reset) leaves its source unsettled: the next run fetches it again in
+full and finds the work that is left. Nothing of this outlives the run; what
 the next run needs is in the store (articles, http_cache).
 
 Requests are known by the URL they were made for (the first of a redirect chain), so a link
@@ -19,12 +19,15 @@ from collections import Counter, defaultdict
 
 from scrapy.http import Request
 
-# Failure kinds (crawler.faults) that another try would not change: the link is settled.
+# Failure kinds (crawler.faults) that settle a link: the site gave its answer (recorded in
+# `fetches`), after the retries for a 5xx. A link that got no answer (a timeout, a reset, a
+# refused connection) is tried again by the next run, which needs its source in full for that.
 FINAL_FAILURES = frozenset(
     {
         "http_404",
         "http_410",
         "http_4xx",
+        "http_5xx",
         "redirect_loop",
         "too_large",
         "not_html",

@@ -119,8 +119,8 @@ TABLES: dict[str, dict] = {
     },
     "http_cache": {
         "description": "Validators of feeds, sitemaps and section list pages, for conditional "
-        "requests; a page has a row only when all the work it gave was done in the run that "
-        "fetched it.",
+        "requests; kept only when all the work the page gave was done in the run that fetched "
+        "it (otherwise NULL, and the next run fetches the page in full).",
         "columns": {
             "url": "The URL (primary key).",
             "etag": "Its last ETag, or NULL.",

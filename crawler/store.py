@@ -12,7 +12,7 @@ CONTRACT (other modules build against these names; keep them):
     Store.record_fetch(run_id, site, url, kind, status=None, error=None)
     Store.record_site_run(run_id, site, pages=0, articles=0, duplicates=0, errors=0)
     Store.upsert_site(name, home, profile=None, success=False)
-    Store.http_cache_get(url) / http_cache_put(url, etag, last_modified) / http_cache_drop(url)
+    Store.http_cache_get(url) / http_cache_put(url, etag, last_modified) / http_cache_forget(url)
     Store.stored_by(url, when)        -> an article is stored under (or reached through) this URL
                                       and was fetched at or before `when` (ISO 8601 UTC)
     Store.close()
@@ -505,9 +505,13 @@ class Store:
             return None
         return {"etag": row[0], "last_modified": row[1], "checked_at": row[2]}
 
-    def http_cache_drop(self, url: str) -> None:
+    def http_cache_forget(self, url: str) -> None:
+        """Forget the validators of `url` (the next request is unconditional); its checked_at,
+        the end of the last run that did all the work the page gave, stays."""
         with self.db.atomic():
-            self.db.execute("DELETE FROM http_cache WHERE url = ?", [url])
+            self.db.execute(
+                "UPDATE http_cache SET etag = NULL, last_modified = NULL WHERE url = ?", [url]
+            )
 
     def stored_by(self, url: str, when: str) -> bool:
         """True when an article stored under this URL (or reached through it) was fetched at or

@@ -198,13 +198,14 @@ class NewsSpider(scrapy.Spider):
             for target, source in self._redirects.items():
                 self.store.add_alias(source, target)
             # Validators only for work that was finished: a source whose links were not all
-            # settled in this run (a budget, the time limit, a signal, a transient failure) is
-            # fetched again in full next time. Written only now: a run killed midway leaves none.
+            # settled in this run (a budget, the time limit, a signal, a timeout) is fetched
+            # again in full next time; the end of its last settled run stays, as the evidence
+            # its pagination may stop on. Written only now: a run killed midway leaves none.
             for url, (etag, modified) in self._sources.items():
                 if self.ledger.settled(url):
                     self.store.http_cache_put(url, etag, modified)
                 else:
-                    self.store.http_cache_drop(url)
+                    self.store.http_cache_forget(url)
         except sqlite3.Error as exc:
             self.store_failed(store_error(self.db_path, exc))
         status, exit_code = self._outcome(reason, totals["errors"], budget_cut)
