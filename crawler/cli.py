@@ -6,6 +6,7 @@ import gzip
 import json
 import logging
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -13,10 +14,57 @@ from pathlib import Path
 import click
 
 from crawler import __version__
-from crawler.lock import CrawlLock, CrawlLocked
+from crawler.lock import CrawlLock, CrawlLocked, LockError
 from crawler.sites import Config, ConfigError, check_table, load_config
 
-EXIT_OK, EXIT_FETCH_ERRORS, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+EXIT_OK, EXIT_FETCH_ERRORS, EXIT_USAGE = 0, 1, 2
+# The rest follow sysexits.h, as cron and shell scripts expect.
+EX_DATAERR = 65  # the store is not a database, or was written by a newer krnews
+EX_UNAVAILABLE = 69  # `krnews demo`: its port is taken
+EX_SOFTWARE = 70  # the crawl ended without closing its run (a bug: see the log)
+EX_CANTCREAT = 73  # the store, its lock or the log file cannot be created
+EX_IOERR = 74  # an I/O error or a full disk while writing the store
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another crawl on the same store is still running
+EXIT_FOR_STORE_REASON = {
+    "not_a_database": EX_DATAERR,
+    "too_new": EX_DATAERR,
+    "cannot_open": EX_CANTCREAT,
+    "read_only": EX_CANTCREAT,
+    "disk_full": EX_IOERR,
+    "io_error": EX_IOERR,
+}
+
+
+class CrawlAborted(Exception):
+    """A crawl that could not run or could not finish its bookkeeping: one line, one exit code."""
+
+    def __init__(self, message: str, exit_code: int, summary: dict | None = None):
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.summary = summary or {}
+
+
+class KrnewsGroup(click.Group):
+    """Every command answers a store it cannot use with one line and its exit code."""
+
+    def invoke(self, ctx: click.Context):
+        from crawler.store import StoreError, store_error
+
+        args = [*ctx._protected_args, *ctx.args]  # the command's own, before it parses them
+        try:
+            return super().invoke(ctx)
+        except sqlite3.Error as exc:  # a command that reads the file without crawler.store
+            db = args[args.index("--db") + 1] if "--db" in args[:-1] else "news.db"
+            error = store_error(db, exc)
+            click.echo(f"krnews: {error}", err=True)
+            ctx.exit(EXIT_FOR_STORE_REASON.get(error.reason, EX_IOERR))
+        except StoreError as exc:
+            click.echo(f"krnews: {exc}", err=True)
+            ctx.exit(EXIT_FOR_STORE_REASON.get(exc.reason, EX_IOERR))
+        except CrawlAborted as exc:
+            click.echo(f"krnews: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
 
 # Our own servers: no need to be polite to them, and the demo should take seconds.
 DEMO_SETTINGS = {
@@ -65,15 +113,24 @@ def crawl_settings(config: Config, db: str, **overrides) -> scrapy.settings.Sett
     return settings
 
 
-def _setup_logging(settings, log_file: str | None, quiet: bool) -> None:
-    level = logging.WARNING if quiet else logging.INFO
+def _setup_logging(settings, log_file: str | None, quiet: bool, verbose: bool = False) -> None:
+    """On stderr: warnings only (the progress line and the table say the rest), the whole log
+    with --verbose; the live progress line only on a terminal and never with --quiet. The
+    --log-file keeps the whole log in every case; it is opened first, before the lock or a run
+    row exist, so that a log file that cannot be created leaves nothing behind."""
+    level = logging.INFO if verbose else logging.WARNING
     settings.set("LOG_LEVEL", logging.getLevelName(level), priority="cmdline")
     if quiet:
         settings.set("KRNEWS_PROGRESS", False, priority="cmdline")
     if log_file:
-        # The file keeps the full log even under --quiet: Scrapy leaves the root logger at NOTSET
-        # and filters in its own stderr handler, so INFO records still reach this one.
-        handler = logging.FileHandler(log_file, encoding="utf-8")
+        # Scrapy leaves the root logger at NOTSET and filters in its own stderr handler, so
+        # INFO records still reach this one.
+        try:
+            handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise CrawlAborted(
+                f"cannot create the log file {log_file}: {exc.strerror or exc}", EX_CANTCREAT
+            ) from None
         handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT")))
         handler.setLevel(logging.INFO)
         logging.getLogger().addHandler(handler)
@@ -86,15 +143,31 @@ def run_crawl(
     sites: tuple[str, ...] = (),
     log_file: str | None = None,
     quiet: bool = False,
+    verbose: bool = False,
     max_minutes: float | None = None,
     overrides: dict | None = None,
 ) -> tuple[int, dict]:
-    """One crawl under the store's lock. Returns (exit code, run summary)."""
+    """One crawl under the store's lock. Returns (exit code, run summary); raises CrawlAborted
+    (or StoreError) when the crawl cannot run."""
     from scrapy.crawler import CrawlerProcess
 
+    extra = dict(overrides or {})
+    if max_minutes:
+        extra["KRNEWS_MAX_SECONDS"] = max_minutes * 60
+    settings = crawl_settings(config, db, **extra)
+    _setup_logging(settings, log_file, quiet, verbose)
+    return execute_crawl(lambda: CrawlerProcess(settings), config, db, sites=sites)
+
+
+def execute_crawl(make_process, config: Config, db: str, *, sites: tuple[str, ...] = ()):
+    """The one way a crawl runs, under `krnews crawl` and `scrapy crawl news` alike: the lock,
+    the run row (and the killed runs before it marked `interrupted`), the spider, and a run row
+    that never stays `running` once this returns. `make_process()` gives the Scrapy crawler
+    process, made only once the lock and the store are known to be usable."""
     from crawler.store import Store
     from spiders.news import NewsSpider
 
+    started = time.monotonic()
     names = sites or tuple(s.name for s in config.sites)
     unknown = set(names) - {s.name for s in config.sites}
     if unknown:
@@ -102,35 +175,55 @@ def run_crawl(
     try:
         lock = CrawlLock(db).acquire()
     except CrawlLocked as exc:
-        click.echo(f"krnews: {exc}", err=True)
-        return EXIT_LOCKED, {}
+        raise CrawlAborted(str(exc), EXIT_LOCKED) from None
+    except LockError as exc:
+        raise CrawlAborted(str(exc), EX_CANTCREAT) from None
     try:
-        store = Store(db)
-        # We hold the lock, so any run still marked running was killed: say so in `runs`.
-        store.db.execute(
-            "UPDATE runs SET status = 'interrupted', finished = COALESCE(finished, started) "
-            "WHERE status = 'running'"
-        )
-        store.db.conn.commit()
-        run_id = store.start_run(list(names), os.getpid())
-        store.close()
-        extra = dict(overrides or {})
-        if max_minutes:
-            extra["CLOSESPIDER_TIMEOUT"] = max_minutes * 60
-        settings = crawl_settings(config, db, KRNEWS_RUN_ID=run_id, KRNEWS_LOCK_HELD=True, **extra)
-        _setup_logging(settings, log_file, quiet)
-        started = time.monotonic()
-        process = CrawlerProcess(settings)
+        with Store(db) as store:
+            # We hold the lock, so any run still marked running was killed: say so in `runs`.
+            store.db.execute(
+                "UPDATE runs SET status = 'interrupted', finished = COALESCE(finished, started) "
+                "WHERE status = 'running'"
+            )
+            store.db.conn.commit()
+            run_id = store.start_run(list(names), os.getpid())
+        process = make_process()
         crawler = process.create_crawler(NewsSpider)
+        crawler.settings.set("KRNEWS_STARTED", started, priority="cmdline")
+        crawler.settings.set("KRNEWS_RUN_ID", run_id, priority="cmdline")
+        crawler.settings.set("KRNEWS_LOCK_HELD", True, priority="cmdline")
         process.crawl(crawler, config=config, site=",".join(names))
-        process.start()
-        exit_code = crawler.stats.get_value("krnews/exit_code")
+        # crawler.deadline handles SIGTERM and SIGINT: a stop closes the run row too.
+        process.start(install_signal_handlers=False)
+        stats = crawler.stats
+        exit_code = stats.get_value("krnews/exit_code")
+        if exit_code is None:  # the spider never closed its run
+            _close_unfinished_run(db, run_id)
+            exit_code = EX_SOFTWARE
         summary = run_summary(db, run_id, time.monotonic() - started)
-        if exit_code is None:  # the spider never closed normally
-            exit_code = EXIT_FETCH_ERRORS
+        summary["stop_detail"] = stats.get_value("krnews/stop_detail") or ""
+        if stats.get_value("krnews/run_row_open"):
+            raise CrawlAborted(
+                f"run {run_id} could not be closed in {db} (the store cannot be written); "
+                "the next run marks it interrupted",
+                exit_code,
+                summary,
+            )
         return exit_code, summary
     finally:
         lock.release()
+
+
+def _close_unfinished_run(db: str, run_id: int) -> None:
+    from crawler.store import Store
+
+    with Store(db) as store:
+        store.db.execute(
+            "UPDATE runs SET status = 'failed', exit_code = ?, finished = ? "
+            "WHERE id = ? AND status = 'running'",
+            [EX_SOFTWARE, time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()), run_id],
+        )
+        store.db.conn.commit()
 
 
 def run_summary(db: str, run_id: int, seconds: float) -> dict:
@@ -169,16 +262,36 @@ def print_summary(summary: dict, *, table: bool) -> None:
                 f"{r['site']:<{width}}  {r['pages']:>6}  {r['articles']:>8}  "
                 f"{r['duplicates']:>10}  {r['errors']:>6}"
             )
-    click.echo(
-        f"krnews: run {summary['id']} {summary['status']} in {summary['seconds']}s: "
+    # The table is the command's output (stdout, also when piped); the one-line summary goes
+    # with the log on stderr, so that cron mails it and a pipe gets only the table.
+    click.echo(summary_line(summary), err=True)
+
+
+CUT_SHORT = {
+    "time_limit": "cut short by {detail}",
+    "stopped": "stopped by {detail}",
+    "budget": "cut short by {detail}",
+}
+
+
+def summary_line(summary: dict) -> str:
+    """The run's one line; a run cut short says by what, and that the next run goes on."""
+    cut = CUT_SHORT.get(summary["status"])
+    why = (
+        f" ({cut.format(detail=summary.get('stop_detail') or summary['status'])}; "
+        "the next run does the rest)"
+        if cut
+        else ""
+    )
+    return (
+        f"krnews: run {summary['id']} {summary['status']} in {summary['seconds']}s{why}: "
         f"{summary['pages']} pages, {summary['articles']} new articles, "
         f"{summary['duplicates']} duplicates, {summary['errors']} errors "
-        f"(exit {summary['exit_code']})",
-        err=not table,
+        f"(exit {summary['exit_code']})"
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KrnewsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="krnews")
 def main() -> None:
     """Crawl Korean local news sites into a clean, deduplicated, searchable SQLite store."""
@@ -198,6 +311,7 @@ def main() -> None:
 @click.option("--max-minutes", type=float, help="Stop the run after this many minutes.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Also write the log here.")
 @click.option("--quiet", "-q", is_flag=True, help="Warnings and the summary only (for cron).")
+@click.option("--verbose", "-v", is_flag=True, help="The whole crawl log on stderr.")
 def crawl(
     sites_file: str,
     db: str,
@@ -205,22 +319,38 @@ def crawl(
     max_minutes: float | None,
     log_file: str | None,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """One incremental crawl; safe from cron.
 
     Exit codes: 0 done; 1 done but some fetches failed (see the `fetches` table); 2 bad usage or
-    config; 75 another crawl on the same db is still running (try later).
+    config; 65 the db is not a store, or is newer than this krnews; 73 the db, its lock or the
+    log file cannot be created; 74 I/O error or disk full; 75 another crawl on the same db is
+    still running (try later); 130/143 stopped by SIGINT/SIGTERM. README lists them all.
     """
+    if max_minutes is not None and max_minutes <= 0:
+        raise click.UsageError("--max-minutes must be more than 0")
     try:
         config = load_config(sites_file)
         crawl_table_settings(config)
     except ConfigError as exc:
         click.echo(f"krnews: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    code, summary = run_crawl(
-        config, db, sites=site_names, log_file=log_file, quiet=quiet, max_minutes=max_minutes
-    )
-    print_summary(summary, table=not quiet and sys.stdout.isatty())
+    try:
+        code, summary = run_crawl(
+            config,
+            db,
+            sites=site_names,
+            log_file=log_file,
+            quiet=quiet,
+            verbose=verbose,
+            max_minutes=max_minutes,
+        )
+    except CrawlAborted as exc:
+        click.echo(f"krnews: {exc}", err=True)
+        print_summary(exc.summary, table=False)
+        sys.exit(exc.exit_code)
+    print_summary(summary, table=not quiet)
     sys.exit(code)
 
 
@@ -238,11 +368,22 @@ def demo(db: str, port: int, verbose: bool) -> None:
     from crawler.demo.server import DemoSites
     from crawler.sites import parse_config
 
-    with DemoSites(port=port) as sites:
+    try:
+        demo_sites = DemoSites(port=port).__enter__()
+    except OSError as exc:
+        click.echo(
+            f"krnews: cannot serve the demo sites on port {port}: {exc.strerror or exc}; "
+            "choose another with --port (0 picks free ones)",
+            err=True,
+        )
+        sys.exit(EX_UNAVAILABLE)
+    with demo_sites as sites:
         lines = [f'[[site]]\nname = "{s["name"]}"\nhome = "{s["home"]}"\n' for s in sites.sites]
         config = parse_config("\n".join(lines), "demo sites")
         click.echo(f"Demo sites: {', '.join(s['home'] for s in sites.sites)}", err=True)
-        code, summary = run_crawl(config, db, quiet=not verbose, overrides=DEMO_SETTINGS)
+        code, summary = run_crawl(
+            config, db, quiet=not verbose, verbose=verbose, overrides=DEMO_SETTINGS
+        )
     print_summary(summary, table=True)
     if code == EXIT_FETCH_ERRORS:
         click.echo("(The demo sites carry dead links on purpose: see the `fetches` table.)")

@@ -1,4 +1,4 @@
-"""Downloader middlewares: robots.txt, redirect loops, retry backoff. One small class each."""
+"""Middlewares: robots.txt, redirect loops, retry backoff, the run's ledger. One small class each."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+
+from crawler.ledger import request_key
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +78,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
 
     async def _wait(self, retry: Request | None) -> None:
-        if retry is not None:
-            attempt = retry.meta.get("retry_times", 1)
-            await asyncio.sleep(min(self.cap, self.base ** (attempt - 1)))
+        if retry is None:
+            return
+        attempt = retry.meta.get("retry_times", 1)
+        left = min(self.cap, self.base ** (attempt - 1))
+        # In steps, so that a run that is stopping does not wait out a long backoff.
+        while left > 0 and not getattr(self.crawler.spider, "stop_reason", None):
+            await asyncio.sleep(min(left, 0.25))
+            left -= 0.25
 
     async def process_response(self, request: Request, response: Response, spider=None):
         result = super().process_response(request, response)
@@ -91,3 +98,67 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if isinstance(result, Request):
             await self._wait(result)
         return result
+
+
+class LedgerMiddleware:
+    """Spider middleware, next to the spider: tells the spider's WorkLedger (crawler.ledger)
+    which requests each page gave, and when its callback has run to the end. While a callback
+    runs, `ledger.current` names its page, so a request the spider refuses is charged to it."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _ledger(self):
+        return getattr(self.crawler.spider, "ledger", None)
+
+    def process_spider_output(self, response: Response, result, spider=None):
+        ledger = self._ledger()
+        if ledger is None:
+            yield from result
+            return
+        key = request_key(response.request)
+        results = iter(result)
+        while True:
+            ledger.current = key
+            try:
+                out = next(results)
+            except StopIteration:
+                break
+            finally:
+                ledger.current = None
+            self._note(ledger, key, out)
+            yield out
+        ledger.finish(key)
+
+    async def process_spider_output_async(self, response: Response, result, spider=None):
+        ledger = self._ledger()
+        if ledger is None:
+            async for out in result:
+                yield out
+            return
+        key = request_key(response.request)
+        # Scrapy hands a sync callback's output over as an async iterator that runs each step of
+        # the generator without awaiting anything else, so `current` is the right page here too.
+        results = aiter(result)
+        while True:
+            ledger.current = key
+            try:
+                out = await anext(results)
+            except StopAsyncIteration:
+                break
+            finally:
+                ledger.current = None
+            self._note(ledger, key, out)
+            yield out
+        ledger.finish(key)
+
+    @staticmethod
+    def _note(ledger, key: str, out) -> None:
+        if isinstance(out, Request):
+            ledger.gave(key, out)
+        elif out is not None:
+            ledger.item_out(key)

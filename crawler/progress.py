@@ -1,7 +1,12 @@
-"""A live per-site progress line on a terminal (off under cron: stderr is not a TTY there)."""
+"""A live per-site progress line on a terminal (off under cron: stderr is not a TTY there).
+
+A log record printed on stderr (a warning) first clears the line, so that it starts a line of its
+own; the next tick draws the progress line again below it.
+"""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sys
 
@@ -17,6 +22,8 @@ class ProgressLine:
         self.crawler = crawler
         self.stream = stream
         self.loop: task.LoopingCall | None = None
+        self.drawn = False
+        self._handlers: list[logging.Handler] = []
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -41,13 +48,32 @@ class ProgressLine:
         width = shutil.get_terminal_size((100, 20)).columns - 1
         self.stream.write("\r" + self.line()[:width].ljust(width))
         self.stream.flush()
+        self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * (shutil.get_terminal_size((100, 20)).columns - 1) + "\r")
+            self.stream.flush()
+            self.drawn = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """A logging filter on the stderr handlers: the line makes way for the record."""
+        self.clear()
+        return True
 
     def opened(self, spider) -> None:
+        for handler in logging.getLogger().handlers:
+            if getattr(handler, "stream", None) in (sys.stderr, self.stream):
+                handler.addFilter(self)
+                self._handlers.append(handler)
         self.loop = task.LoopingCall(self.draw)
         self.loop.start(1.0, now=False)
 
     def closed(self, spider, reason) -> None:
         if self.loop and self.loop.running:
             self.loop.stop()
-        self.stream.write("\r" + " " * (shutil.get_terminal_size((100, 20)).columns - 1) + "\r")
-        self.stream.flush()
+        for handler in self._handlers:
+            handler.removeFilter(self)
+        self._handlers.clear()
+        self.drawn = True
+        self.clear()

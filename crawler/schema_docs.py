@@ -61,7 +61,9 @@ TABLES: dict[str, dict] = {
             "id": "Integer primary key.",
             "started": "Start time (ISO 8601 UTC).",
             "finished": "End time, NULL while running or when the crawl was killed.",
-            "status": "running, ok, partial (some fetches failed), failed or interrupted.",
+            "status": "running, ok, partial (some fetches failed), time_limit (cut short by "
+            "--max-minutes), budget (a site's max_pages ran out), stopped (SIGTERM/SIGINT), "
+            "failed, or interrupted (killed; marked by the next run).",
             "exit_code": "The process exit code (0, 1, 2 or 75).",
             "pid": "Process id of the crawl.",
             "sites": "JSON list of the site names crawled.",
@@ -116,12 +118,15 @@ TABLES: dict[str, dict] = {
         },
     },
     "http_cache": {
-        "description": "Validators of fetched pages, for conditional requests.",
+        "description": "Validators of feeds, sitemaps and section list pages, for conditional "
+        "requests; kept only when all the work the page gave was done in the run that fetched "
+        "it (otherwise NULL, and the next run fetches the page in full).",
         "columns": {
             "url": "The URL (primary key).",
             "etag": "Its last ETag, or NULL.",
             "last_modified": "Its last Last-Modified header, or NULL.",
-            "checked_at": "When it was last fetched or revalidated.",
+            "checked_at": "When the run that last fetched it in full, and did all its work, ended "
+            "(pagination stops early only on articles stored before this).",
         },
     },
     "boilerplate_lines": {

@@ -9,6 +9,8 @@ from crawler import __version__
 BOT_NAME = "krnews"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+# `scrapy crawl news` is `krnews crawl` (crawler/commands/crawl.py).
+COMMANDS_MODULE = "crawler.commands"
 
 # An honest User-Agent with a contact URL; a site in sites.toml may set its own `user_agent`, and
 # operators set KRNEWS_CONTACT_URL (or the setting) to their own page.
@@ -42,7 +44,11 @@ RETRY_BACKOFF_MAX = 60
 REDIRECT_MAX_TIMES = 10
 DNS_TIMEOUT = 20
 COOKIES_ENABLED = False
+# Nothing listens that the user did not ask for: no telnet console, and no remote-control HTTP
+# endpoint (Scrapy 2.19 turns it on by default; it runs Python sent to it, and each run leaves a
+# token file in ~/.local/state/scrapy/job_files/). `-s REMOTE_CONTROL_ENABLED=1` turns it back on.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # Scrapy starts this many asyncio tasks for the output of every response. Our pipelines are
 # synchronous, so more than a few buys nothing; at the default 100 the tasks alone cost a sixth of
@@ -56,9 +62,29 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 
+# The run's ledger (crawler.ledger) sits next to the spider, so it sees each callback's own output.
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.LedgerMiddleware": 1100,
+}
+# Scrapy's HTTP/1.1 handler, with downloads in flight that a stopping run can cancel.
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.deadline.StoppableDownloadHandler",
+    "https": "crawler.deadline.StoppableDownloadHandler",
+}
+
 EXTENSIONS = {
     "crawler.progress.ProgressLine": 500,
+    "crawler.deadline.RunDeadline": 510,
 }
+# The time limit of a run (`krnews crawl --max-minutes`), in seconds; 0 for none. At the limit, or
+# on SIGTERM/SIGINT, no new request is made and those in flight get KRNEWS_STOP_GRACE seconds.
+KRNEWS_MAX_SECONDS = 0
+KRNEWS_STOP_GRACE = 5.0
+# time.monotonic() when the command started (set by crawler.cli.execute_crawl): the time limit
+# counts from there.
+KRNEWS_STARTED = None
+# crawler.deadline handles SIGTERM and SIGINT (first: stop cleanly; second: at once).
+KRNEWS_HANDLE_SIGNALS = True
 # The live progress line shows only on a terminal, and never with --quiet.
 KRNEWS_PROGRESS = True
 

@@ -12,8 +12,13 @@ CONTRACT (other modules build against these names; keep them):
     Store.record_fetch(run_id, site, url, kind, status=None, error=None)
     Store.record_site_run(run_id, site, pages=0, articles=0, duplicates=0, errors=0)
     Store.upsert_site(name, home, profile=None, success=False)
-    Store.http_cache_get(url) / http_cache_put(url, etag, last_modified)
+    Store.http_cache_get(url) / http_cache_put(url, etag, last_modified) / http_cache_forget(url)
+    Store.stored_by(url, when)        -> an article is stored under (or reached through) this URL
+                                      and was fetched at or before `when` (ISO 8601 UTC)
     Store.close()
+    StoreError(path, reason, message) every failure to open or write the store, as one line:
+                                      reason is not_a_database, too_new, cannot_open, read_only,
+                                      disk_full or io_error (crawler.cli maps them to exit codes)
 
 The `article` dict passed to save_article has the `articles` columns of DESIGN.md §4 except id,
 dup_of, similarity (dedup computes those) plus `images`: [{"url", "caption"}] and whatever the
@@ -49,6 +54,9 @@ SCHEMA_VERSION = 2
 # Crash testing (tests/test_kill.py): KRNEWS_TEST_KILL_IN_SAVE=N makes the process kill -9 itself
 # inside the N-th article transaction, after every write and before the commit: the worst moment.
 _KILL_IN_SAVE = int(os.environ.get("KRNEWS_TEST_KILL_IN_SAVE", "0") or 0)
+# Disk-full testing (tests/test_env_failures.py): KRNEWS_TEST_MAX_PAGES=N caps the database at N
+# pages, and SQLite answers SQLITE_FULL ("database or disk is full") past it, as on a full disk.
+_MAX_PAGES = int(os.environ.get("KRNEWS_TEST_MAX_PAGES", "0") or 0)
 WAL_AUTOCHECKPOINT_PAGES = 10_000
 BUSY_TIMEOUT_MS = 30_000  # a report or datasette reading while a crawl writes waits, not fails
 
@@ -60,8 +68,43 @@ ARTICLE_COLUMNS = (
 MIGRATIONS = Migrations("krnews")
 
 
-class SchemaTooNewError(RuntimeError):
+class StoreError(RuntimeError):
+    """The store cannot be opened or written. `reason` names what went wrong (see the module's
+    contract); the message is one line with the path and what to do."""
+
+    def __init__(self, path: str | Path, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.path = Path(path)
+        self.reason = reason
+
+
+class SchemaTooNewError(StoreError):
     """The file was written by a newer krnews than this one."""
+
+    def __init__(self, path: str | Path, message: str) -> None:
+        super().__init__(path, "too_new", message)
+
+
+# SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF) -> (reason, advice)
+_SQLITE_REASONS = {
+    26: ("not_a_database", "give --db the path of a krnews store, or of a new file"),
+    11: ("not_a_database", "the database is corrupt; restore it from a backup"),
+    13: ("disk_full", "free some disk space, then run again"),
+    10: ("io_error", "check the disk and the file system"),
+    14: ("cannot_open", "check that its directory exists and is writable"),
+    8: ("read_only", "the file or its directory must be writable"),
+    3: ("read_only", "the file or its directory must be writable"),
+    23: ("read_only", "the file or its directory must be writable"),
+}
+
+
+def store_error(path: str | Path, exc: sqlite3.Error) -> StoreError:
+    """The StoreError that an sqlite3 error stands for."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    reason, advice = _SQLITE_REASONS.get((code or 0) & 0xFF, ("io_error", ""))
+    if code is None and "disk is full" in str(exc):
+        reason, advice = _SQLITE_REASONS[13]
+    return StoreError(path, reason, f"{path}: {exc}" + (f"; {advice}" if advice else ""))
 
 
 @MIGRATIONS(name="0001_initial")
@@ -193,12 +236,18 @@ class _Checkpointer:
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
-            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                pass  # a full disk: the writer reports it; committed pages wait in the WAL
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
-        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # leave a small WAL behind
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # leave a small WAL behind
+        except sqlite3.Error:
+            pass
         self._conn.close()
 
 
@@ -211,10 +260,27 @@ class Store:
         self, path: str | Path, on_save: Iterable[SaveHook] = (), *, background_checkpoints=False
     ) -> None:
         self.path = Path(path)
-        self.db = Database(self.path)
         self.on_save: list[SaveHook] = list(on_save)
         self._saves = 0
+        self._checkpointer = None
+        if self.path.is_dir():
+            raise StoreError(self.path, "cannot_open", f"{self.path} is a directory, not a store")
+        try:
+            self.db = Database(self.path)
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc) from None
+        try:
+            self._open(background_checkpoints)
+        except (sqlite3.Error, StoreError) as exc:
+            self.db.close()
+            if isinstance(exc, StoreError):
+                raise
+            raise store_error(self.path, exc) from None
+
+    def _open(self, background_checkpoints: bool) -> None:
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if _MAX_PAGES:
+            self.db.execute(f"PRAGMA max_page_count = {_MAX_PAGES}")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.enable_wal()
         # In WAL mode NORMAL still commits atomically (a killed process loses nothing it
@@ -235,8 +301,9 @@ class Store:
         version = self.schema_version()
         if version > SCHEMA_VERSION:
             raise SchemaTooNewError(
+                self.path,
                 f"{self.path}: schema version {version} is newer than this krnews "
-                f"({SCHEMA_VERSION}); upgrade krnews to open it"
+                f"({SCHEMA_VERSION}); upgrade krnews to open it",
             )
         # pending() only reads the small migrations table, so opening a big store stays instant
         if MIGRATIONS.pending(self.db):
@@ -440,6 +507,27 @@ class Store:
         if row is None:
             return None
         return {"etag": row[0], "last_modified": row[1], "checked_at": row[2]}
+
+    def http_cache_forget(self, url: str) -> None:
+        """Forget the validators of `url` (the next request is unconditional); its checked_at,
+        the end of the last run that did all the work the page gave, stays."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE http_cache SET etag = NULL, last_modified = NULL WHERE url = ?", [url]
+            )
+
+    def stored_by(self, url: str, when: str) -> bool:
+        """True when an article stored under this URL (or reached through it) was fetched at or
+        before `when`: evidence from an earlier run, not from moments ago."""
+        return (
+            self.db.execute(
+                "SELECT 1 FROM articles WHERE url = ? AND fetched_at <= ? UNION ALL "
+                "SELECT 1 FROM url_aliases JOIN articles ON articles.id = url_aliases.article_id "
+                "WHERE alias = ? AND articles.fetched_at <= ? LIMIT 1",
+                [url, when, url, when],
+            ).fetchone()
+            is not None
+        )
 
     def http_cache_put(self, url: str, etag: str | None, last_modified: str | None) -> None:
         with self.db.atomic():

@@ -8,15 +8,21 @@ static pages never fetched. A link only a generic URL shape classifies is fetche
 offered to the pipelines too: no generic rule drops a link on its own.
 
 Incremental by construction (the store is the seen set): an article URL already stored is never
-requested again; feeds, sitemaps and list pages are fetched with conditional GET; a section's
-pagination stops after a page whose articles are all known. Every failed fetch becomes a row in
-`fetches` and the crawl goes on.
+requested again; feeds, sitemaps and list pages are fetched with conditional GET, and keep the
+validators of a run only when all the work they gave was done in it (crawler.ledger); a section's
+pagination stops after a page whose articles were all stored before the section's last complete
+walk ended, never on what this run learned moments ago. Every failed fetch becomes a row in
+`fetches` and the crawl goes on. A run cut short (crawler.deadline, a max_pages budget) says so
+in its `runs` row.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import signal
+import sqlite3
+from asyncio import CancelledError
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,10 +36,12 @@ from scrapy.http import Request, Response
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
 
+from crawler.deadline import RunStopped, stop_run
 from crawler.faults import NOTABLE_ONLY, failure_kind
+from crawler.ledger import FINAL_FAILURES, WorkLedger, request_key
 from crawler.lock import CrawlLock
 from crawler.sites import Config, Site, load_config
-from crawler.store import Store
+from crawler.store import Store, StoreError, store_error
 from crawler.urls import canonical_url, same_site
 from crawler.verdict import Verdict, judge_url
 
@@ -128,8 +136,15 @@ class NewsSpider(scrapy.Spider):
         self.config = config
         self.states = {s.name: SiteState(s) for s in chosen}
         self._by_netloc = {urlsplit(s.home).netloc.lower(): s.name for s in chosen}
-        self._cache_updates: dict[str, tuple[str | None, str | None]] = {}
+        # conditional pages answered in full this run -> their validators (kept if settled)
+        self._sources: dict[str, tuple[str | None, str | None]] = {}
         self._redirects: dict[str, str] = {}  # target -> the link that redirected to it
+        self.ledger = WorkLedger()
+        self.stop_reason: str | None = None  # time_limit, stopped, store_error
+        self.stop_detail = ""
+        self._signum: int | None = None
+        self.store_failure: StoreError | None = None
+        self._run_closed = False
 
     # -- set-up and tear-down --------------------------------------------------------------
 
@@ -152,6 +167,7 @@ class NewsSpider(scrapy.Spider):
         for state in spider.states.values():
             spider.store.upsert_site(state.site.name, state.site.home, state.site.profile)
             state.first_crawl = not spider._has_articles(state.site.name)
+        crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider._on_item_error, signal=signals.item_error)
         crawler.signals.connect(spider._on_response, signal=signals.response_received)
@@ -166,36 +182,95 @@ class NewsSpider(scrapy.Spider):
         )
 
     def closed(self, reason: str) -> None:
-        stats = self.crawler.stats
-        totals = {"pages": 0, "articles": 0, "duplicates": 0, "errors": 0}
-        for name in self.states:
-            counts = {
-                "pages": stats.get_value(f"krnews/pages/{name}", 0),
-                "articles": stats.get_value(f"krnews/stored/{name}", 0),
-                "duplicates": stats.get_value(f"krnews/duplicates/{name}", 0),
-                "errors": stats.get_value(f"krnews/errors/{name}", 0),
-            }
-            for key, value in counts.items():
-                totals[key] += value
-            self.store.record_site_run(self.run_id, name, **counts)
-            if counts["pages"] and not counts["errors"]:
-                self.store.upsert_site(name, self.states[name].site.home, success=True)
-        for target, source in self._redirects.items():
-            self.store.add_alias(source, target)
-        # Validators are written only now: a run killed midway must not leave a 304 behind for
-        # a list page whose articles it never fetched.
-        if reason in ("finished", "closespider_timeout"):
-            for url, (etag, modified) in self._cache_updates.items():
-                self.store.http_cache_put(url, etag, modified)
-        failed = reason not in ("finished", "closespider_timeout", "closespider_pagecount")
-        exit_code = 1 if totals["errors"] or failed else 0
-        status = "failed" if failed else ("partial" if totals["errors"] else "ok")
-        stats.set_value("krnews/exit_code", exit_code)
-        stats.set_value("krnews/run_id", self.run_id)
-        self.store.finish_run(self.run_id, status, exit_code, totals)
+        self._close_run(reason)
         self.store.close()
         if self._lock is not None:
             self._lock.release()
+
+    def _close_run(self, reason: str) -> None:
+        """Counts, aliases, the validators of settled work, and the run row; once."""
+        if self._run_closed:
+            return
+        self._run_closed = True
+        stats = self.crawler.stats
+        totals = {"pages": 0, "articles": 0, "duplicates": 0, "errors": 0}
+        budget_cut = False
+        try:
+            for name in self.states:
+                counts = {
+                    "pages": stats.get_value(f"krnews/pages/{name}", 0),
+                    "articles": stats.get_value(f"krnews/stored/{name}", 0),
+                    "duplicates": stats.get_value(f"krnews/duplicates/{name}", 0),
+                    "errors": stats.get_value(f"krnews/errors/{name}", 0),
+                }
+                budget_cut = budget_cut or self.states[name].budget_logged
+                for key, value in counts.items():
+                    totals[key] += value
+                self.store.record_site_run(self.run_id, name, **counts)
+                if counts["pages"] and not counts["errors"]:
+                    self.store.upsert_site(name, self.states[name].site.home, success=True)
+            for target, source in self._redirects.items():
+                self.store.add_alias(source, target)
+            # Validators only for work that was finished: a source whose links were not all
+            # settled in this run (a budget, the time limit, a signal, a timeout) is fetched
+            # again in full next time; the end of its last settled run stays, as the evidence
+            # its pagination may stop on. Written only now: a run killed midway leaves none.
+            for url, (etag, modified) in self._sources.items():
+                if self.ledger.settled(url):
+                    self.store.http_cache_put(url, etag, modified)
+                else:
+                    self.store.http_cache_forget(url)
+        except sqlite3.Error as exc:
+            self.store_failed(store_error(self.db_path, exc))
+        status, exit_code = self._outcome(reason, totals["errors"], budget_cut)
+        stats.set_value("krnews/exit_code", exit_code)
+        stats.set_value("krnews/run_id", self.run_id)
+        stats.set_value("krnews/stop_detail", self.stop_detail)
+        try:
+            self.store.finish_run(self.run_id, status, exit_code, totals)
+        except sqlite3.Error as exc:
+            self.store_failed(store_error(self.db_path, exc))
+            stats.set_value("krnews/run_row_open", True)
+
+    def _outcome(self, reason: str, errors: int, budget_cut: bool) -> tuple[str, int]:
+        """(runs.status, exit code) of the run."""
+        from crawler.cli import EXIT_FOR_STORE_REASON
+
+        if self.store_failure is not None:
+            return "failed", EXIT_FOR_STORE_REASON.get(self.store_failure.reason, 74)
+        if reason in ("stopped", "shutdown") or self.stop_reason == "stopped":
+            if not self.stop_detail:
+                self.stop_detail = "a shutdown"
+            return "stopped", 128 + (self._signum or signal.SIGTERM)
+        fetch_code = 1 if errors else 0
+        if reason == "time_limit":
+            return "time_limit", fetch_code
+        if reason != "finished":
+            return "failed", 1
+        if budget_cut:
+            names = [n for n, st in self.states.items() if st.budget_logged]
+            self.stop_detail = f"max_pages of {', '.join(names)}"
+            return "budget", fetch_code
+        return ("partial" if errors else "ok"), fetch_code
+
+    def begin_stop(self, reason: str, detail: str, signum: int | None = None) -> None:
+        """crawler.deadline: from now on no request is made; the run closes soon."""
+        self.stop_reason, self.stop_detail, self._signum = reason, detail, signum
+
+    def abort_run(self, detail: str, signum: int) -> None:
+        """crawler.deadline, on a second signal: the run row is closed now."""
+        self.stop_reason, self.stop_detail, self._signum = "stopped", detail, signum
+        self._close_run("stopped")
+
+    def store_failed(self, error: StoreError) -> None:
+        """The store cannot be written (a full disk): said once, and the run ends."""
+        if self.store_failure is not None:
+            return
+        self.store_failure = error
+        logger.error("%s", error)
+        self.crawler.signals.send_catch_log(
+            signal=stop_run, reason="store_error", detail=str(error)
+        )
 
     # -- robots.txt ---------------------------------------------------------------------------
 
@@ -314,12 +389,15 @@ class NewsSpider(scrapy.Spider):
         if response.meta.get("offer"):
             yield from self.parse_article(response)  # a guessed list may be an article
         depth = response.meta.get("depth", 0)
+        # Evidence that the walk may stop is from earlier runs only: articles stored before the
+        # last complete walk of this section ended (the http_cache row of its first page).
+        since = response.meta.get("walk_since") if depth else self._walk_since(response)
         here_key, here_page = section_key(response.url), page_number(response.url)
         new_articles = known_articles = 0
         pagination: list[str] = []
         for url, kind in self._links(state, response):
             if kind == "article":
-                if self._known(url):
+                if since and self.store.stored_by(canonical_url(url), since):
                     known_articles += 1
                 else:
                     new_articles += 1
@@ -334,8 +412,16 @@ class NewsSpider(scrapy.Spider):
         if new_articles and depth + 1 < self.max_list_pages:
             for url in pagination[:1]:
                 yield self._request(
-                    state, url, "list", callback=self.parse_list, meta={"depth": depth + 1}
+                    state,
+                    url,
+                    "list",
+                    callback=self.parse_list,
+                    meta={"depth": depth + 1, "walk_since": since},
                 )
+
+    def _walk_since(self, response: Response) -> str | None:
+        cached = self.store.http_cache_get(request_key(response.request))
+        return cached["checked_at"] if cached else None
 
     def parse_feed(self, response: Response) -> Iterable[Request]:
         state = self.states[response.meta["site"]]
@@ -521,7 +607,7 @@ class NewsSpider(scrapy.Spider):
                 headers["If-None-Match"] = cached["etag"]
             if cached["last_modified"]:
                 headers["If-Modified-Since"] = cached["last_modified"]
-        meta = {**(meta or {}), "handle_httpstatus_list": [304]}
+        meta = {**(meta or {}), "handle_httpstatus_list": [304], "krnews_source": True}
         return self._request(
             state, url, kind, callback=callback, quiet=quiet, meta=meta, headers=headers
         )
@@ -538,8 +624,12 @@ class NewsSpider(scrapy.Spider):
         meta: dict | None = None,
         headers: dict | None = None,
     ) -> Request | None:
+        if self.stop_reason is not None:
+            self.ledger.refused()
+            return None
         if count:
             if state.scheduled >= state.site.max_pages:
+                self.ledger.refused()
                 if not state.budget_logged:
                     logger.warning(
                         "%s: max_pages (%d) reached; the rest waits for the next run",
@@ -567,13 +657,14 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _remember_validators(self, response: Response) -> None:
+        if not response.meta.get("krnews_source"):
+            return
         etag = response.headers.get("ETag")
         modified = response.headers.get("Last-Modified")
-        if etag or modified:
-            self._cache_updates[response.request.url] = (
-                etag.decode("latin-1") if etag else None,
-                modified.decode("latin-1") if modified else None,
-            )
+        self._sources[request_key(response.request)] = (
+            etag.decode("latin-1") if etag else None,
+            modified.decode("latin-1") if modified else None,
+        )
 
     def _is_html(self, response: Response) -> bool:
         ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
@@ -581,9 +672,14 @@ class NewsSpider(scrapy.Spider):
 
     def _failed(self, failure) -> None:
         request = failure.request
+        if failure.check(RunStopped) or (self.stop_reason and failure.check(CancelledError)):
+            self.crawler.stats.inc_value("krnews/given_up_at_stop")
+            return None
         if request.meta.get("krnews_kind") == "robots":
             return self._robots_failed(failure)
         kind, status, message = failure_kind(failure)
+        if kind in FINAL_FAILURES:
+            self.ledger.finish(request_key(request))
         if request.meta.get("quiet") and kind in ("http_404", "http_410", "http_4xx"):
             return None
         if kind in ("robots_disallowed", "known_redirect"):
@@ -601,15 +697,30 @@ class NewsSpider(scrapy.Spider):
         else:
             logger.info("%s: %s %s", site, kind, url)
         self.crawler.stats.inc_value(f"krnews/fetch_kind/{kind}")
-        self.store.record_fetch(self.run_id, site, url, kind, status=status, error=message)
+        if self.store_failure is not None:
+            return
+        try:
+            self.store.record_fetch(self.run_id, site, url, kind, status=status, error=message)
+        except sqlite3.Error as exc:
+            self.store_failed(store_error(self.db_path, exc))
+
+    def _on_item_scraped(self, item, response, spider=None) -> None:
+        if response is not None:
+            self.ledger.item_done(request_key(response.request))
 
     def _on_item_dropped(self, item, response, exception, spider=None) -> None:
         reason = str(exception)
         kind = reason.split(":", 1)[0].strip()
+        if response is not None:
+            self.ledger.item_done(request_key(response.request), ok=kind != "store_error")
+        if kind == "store_error":
+            return
         if kind in ("charset", "extract_error", "broken_html"):
             self._record(item.get("site", "?"), item.get("url", "?"), kind, None, reason)
 
     def _on_item_error(self, item, response, spider=None, failure=None) -> None:
+        if response is not None:
+            self.ledger.item_done(request_key(response.request), ok=False)
         self._record(
             item.get("site", "?"),
             item.get("url", "?"),

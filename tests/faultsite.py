@@ -83,7 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:
-        self.server.record(self.path)
+        self.server.record(self.path, self.headers.get("User-Agent"))
         mode = self.server.mode
         if self.path == "/robots.txt":
             if mode == "robots404":
@@ -183,12 +183,14 @@ class _Server(ThreadingHTTPServer):
         self.flaky_served = False
         self.paths: list[str] = []
         self.times: list[float] = []
+        self.agents: set[str | None] = set()
         self._lock = threading.Lock()
 
-    def record(self, path: str) -> None:
+    def record(self, path: str, agent: str | None = None) -> None:
         with self._lock:
             self.paths.append(path)
             self.times.append(time.monotonic())
+            self.agents.add(agent)
 
 
 class FaultSite:

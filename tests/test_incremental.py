@@ -71,21 +71,6 @@ def test_crawl_delay_from_robots_is_obeyed(tmp_path):
     assert min(gaps) >= 0.45, gaps
 
 
-def test_max_minutes_ends_the_run_cleanly(tmp_path):
-    with FaultSite("127.0.0.35", "faults") as site:
-        sites = write_sites(
-            tmp_path / "sites.toml",
-            [{"name": "hangs", "home": site.home}],
-            extra="[crawl]\ndownload_delay = 0\nautothrottle = false\ntimeout = 30\n",
-        )
-        db = tmp_path / "n.db"
-        result = krnews("crawl", "--sites", str(sites), "--db", str(db), "--max-minutes", "0.05")
-    run = rows(db, "SELECT * FROM runs")[0]
-    assert run["finished"] and run["status"] in ("ok", "partial"), run
-    assert "closespider_timeout" in result.stderr
-    assert result.returncode == run["exit_code"]
-
-
 def test_no_change_recrawl_of_a_big_site_requests_under_five_percent(tmp_path):
     with DemoSites(hosts=["127.0.0.36"], sites=[big_site(400)]) as site:
         sites = write_sites(
