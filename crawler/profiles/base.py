@@ -57,6 +57,17 @@ def _signature_lines(doc, exprs: tuple[etree.XPath, ...]):
                 yield xp, el
 
 
+_TITLE_SEPARATORS = (" - ", " | ", " < ", " > ", " :: ", " : ", " – ", " — ")
+
+
+def _agrees(text: str, declared: str, site_name: str | None) -> bool:
+    """The visible heading is the headline that <title>/og:title declare, not the site name
+    they glue on ("제목 - 뉴스 - 김포미래신문" and the logo's <h1> "김포미래신문")."""
+    if len(text) <= 5 or text not in declared or text == site_name:
+        return False
+    return declared == text or not any(declared.endswith(sep + text) for sep in _TITLE_SEPARATORS)
+
+
 class Profile:
     name: ClassVar[str] = "generic"
     version: ClassVar[str] = ""  # date of the family's markup this profile reads, "2024-05"
@@ -178,7 +189,7 @@ class Profile:
         for xp in generic.TITLE:
             for el in xp(doc):
                 text = normalize(el.text_content())
-                if text and (declared is None or (len(text) > 5 and text in declared)):
+                if text and (declared is None or _agrees(text, declared, site_name)):
                     return text
         in_page = generic.title_in_page(doc, declared) if declared else None
         return (
@@ -191,9 +202,16 @@ class Profile:
         alternative = ld.get("alternativeHeadline")
         # A family profile knows where its deck sits; no match there means the story has none.
         fallback = () if self.subtitle else generic.SUBTITLE
-        return _first_text(doc, self.subtitle + fallback) or (
+        found = _first_text(doc, self.subtitle + fallback) or (
             normalize(alternative) or None if isinstance(alternative, str) else None
         )
+        if found or self.subtitle:
+            return found
+        deck = _first_text(doc, generic.DECK_AFTER_HEADLINE)
+        # A byline or dateline under the headline is not a deck.
+        if deck and 5 < len(deck) <= 150 and not generic.is_signature(deck):
+            return deck
+        return None
 
     def dates(self, doc, metas: dict, ld: dict) -> tuple[str | None, str | None]:
         published = updated = None

@@ -56,6 +56,18 @@ TITLE = (
     _X("//h2"),
 )
 SUBTITLE = (_X(f"//*[{_cls(*SUBTITLE_CLASSES)}]"),)
+# Where an unknown layout prints its deck: right after the headline, a short heading or a
+# paragraph whose class says "sub" or "deck" ("Headline_sub__R2m", "bo_v_sub", "post-deck").
+DECK_AFTER_HEADLINE = (
+    _X(
+        "//h1/following-sibling::*[1][self::h2 or self::h3 or self::p or self::div]"
+        '[not(.//a)][contains(@class,"sub") or contains(@class,"deck") or self::h2]'
+    ),
+    _X(
+        "//header[.//h1 or .//h2]/following-sibling::*[1][self::p or self::div or self::h3]"
+        '[not(.//a)][contains(@class,"sub") or contains(@class,"deck")]'
+    ),
+)
 BYLINE = (
     _X('//*[@itemprop="author"]'),
     _X('//*[@rel="author"]'),
@@ -212,7 +224,7 @@ def title_in_page(doc: html.HtmlElement, declared: str) -> str | None:
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "b", "strong", "font"})
 
 
-def _is_signature(text: str) -> bool:
+def is_signature(text: str) -> bool:
     return bylines.is_byline_line(text) or dates.has_date(text)
 
 
@@ -229,7 +241,7 @@ def heading_before(doc: html.HtmlElement, body: html.HtmlElement) -> str | None:
         if (
             8 <= len(text) <= 150
             and not el.findall(".//a")
-            and not _is_signature(text)
+            and not is_signature(text)
             and not any(a.tag == "a" for a in el.iterancestors())
             and _outside_furniture(el)
         ):
