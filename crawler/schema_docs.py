@@ -149,22 +149,36 @@ TABLES: dict[str, dict] = {
         },
     },
     "articles_fts": {
-        "description": "Korean-aware full-text index of title, subtitle and body (FTS5). Each "
-        "column holds the text with every Hangul/Hanja run cut into overlapping two-character "
-        "tokens, so a word is found inside longer words and with any particle attached. "
-        "To search by hand, write a word as the phrase of its bigrams: "
-        "`articles_fts MATCH '\"고양 양시\"'` finds 고양시, 고양시는, 고양시의회; "
-        "`krnews search` and Datasette do this for you.",
+        "description": "Korean-aware full-text index of title, subtitle and body (FTS5, "
+        "contentless: tokens only, read the text from `articles` by `rowid` = `articles.id`). "
+        "Type a Korean word as it is: `articles_fts MATCH '고양시'` finds 고양시, 고양시는, "
+        "고양시에서 (the `terms` column); the phrase of a word's two-character pairs also finds "
+        "it inside longer words: `MATCH '\"고양 양시\"'` finds 고양시의회 too. `krnews search` "
+        "and Datasette's search box cut particles from what you type and do the second for you.",
         "columns": {
-            "title": "The headline as index tokens.",
-            "subtitle": "The deck as index tokens.",
-            "body": "The body as index tokens.",
+            "title": "The headline's tokens: every Hangul/Hanja run as overlapping two-character "
+            "pairs (고양시 is 고양 양시).",
+            "subtitle": "The deck's tokens, the same way.",
+            "body": "The body's tokens, the same way.",
+            "terms": "Every word of the three with its particle or ending cut (고양시는 is "
+            "고양시), except two-syllable words and words without Hangul, which the other "
+            "columns hold as they are.",
         },
     },
     "articles_fts_pending": {
         "description": "Articles inserted or edited outside krnews (e.g. from the sqlite3 "
         "shell), queued by triggers for re-indexing the next time krnews opens the store.",
         "columns": {"article_id": "The article (`articles.id`)."},
+    },
+    "articles_fts_stale": {
+        "description": "The old text of articles edited or deleted outside krnews, kept by "
+        "triggers until krnews takes their old entries out of the contentless index.",
+        "columns": {
+            "article_id": "The article (`articles.id`).",
+            "title": "Its title when it was indexed.",
+            "subtitle": "Its subtitle when it was indexed.",
+            "body": "Its body when it was indexed.",
+        },
     },
     "_sqlite_migrations": {
         "description": "Schema migrations applied to this file (sqlite-utils).",

@@ -15,8 +15,10 @@ from sqlite_utils import Database
 from crawler import fts
 from crawler.korean import match_expression, query_words
 
-# bm25 weights for title, subtitle, body: a word in the headline says more than one in the body.
-BM25_WEIGHTS = (5.0, 2.0, 1.0)
+# bm25 weights in the index's column order (crawler.fts.COLUMNS): body, title, subtitle, and
+# `terms`, which krnews's own queries do not search. A word in the headline says more than one
+# in the body.
+BM25_WEIGHTS = (1.0, 5.0, 2.0, 0.0)
 SNIPPET_CHARS = 160
 MARK = ("<mark>", "</mark>")
 

@@ -248,6 +248,12 @@ class Store:
         fts.install(self.db)
         views.install(self.db)
 
+    def compact(self) -> None:
+        """Merge the FTS index's segments and copy the WAL into the file (after a bulk load)."""
+        with self.db.atomic():
+            self.db.execute(f"INSERT INTO {fts.FTS_TABLE}({fts.FTS_TABLE}) VALUES ('optimize')")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
@@ -300,7 +306,7 @@ class Store:
                 dedup.relink(self.db, article_id)
             else:
                 dedup.link(self.db, article_id, sig, digest)
-            fts.index_article(self.db, article_id, row["title"], row["subtitle"], body)
+            fts.index_article(self.db, article_id)
             for hook in self.on_save:
                 hook(self.db, article_id, article)
             self._saves += 1
@@ -445,3 +451,22 @@ class Store:
                 "VALUES (?, ?, ?, ?)",
                 [url, etag, last_modified, _now()],
             )
+
+
+def table_sizes(db: Database) -> dict[str, int]:
+    """Bytes on disk per table, its indexes (and an FTS table's shadow tables) counted with it."""
+    owner = dict(db.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'"))
+    virtual = [
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
+        )
+    ]
+    sizes: dict[str, int] = {}
+    for name, size in db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
+        table = owner.get(name, name)
+        for fts_table in virtual:
+            if table.startswith(f"{fts_table}_"):
+                table = fts_table
+        sizes[table] = sizes.get(table, 0) + size
+    return sizes
