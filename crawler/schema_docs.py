@@ -125,12 +125,15 @@ TABLES: dict[str, dict] = {
         },
     },
     "boilerplate_lines": {
-        "description": "Lines the clean stage learned to be a site's boilerplate.",
+        "description": "Edge lines (first two, last four) of a site's articles, counted: a "
+        "line seen in 3 articles is the site's boilerplate. A line seen fewer times and not "
+        "again in the site's 100 newest articles is forgotten.",
         "columns": {
             "site": "The site's name.",
             "line_hash": "Hash of the normalised line.",
             "line": "The line itself.",
             "articles": "In how many of the site's articles it was seen.",
+            "last_seen": "The id of the last article it was seen in (NULL before schema 3).",
         },
     },
     "dedup_signatures": {

@@ -8,12 +8,14 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import click
 from sqlite_utils import Database
 
 from crawler import fts
 from crawler.korean import match_expression, query_words
+from crawler.terminal import for_terminal
 
 # bm25 weights in the index's column order (crawler.fts.COLUMNS): body, title, subtitle, and
 # `terms`, which krnews's own queries do not search. A word in the headline says more than one
@@ -195,6 +197,7 @@ def _catch_up_if_writable(db: Database) -> None:
 
 
 def _hit(row: dict, score: float, story: int, words: list[str], versions: int) -> dict:
+    text, spans = snippet_spans(row["body"] or "", words)
     return {
         "id": row["id"],
         "url": row["url"],
@@ -203,6 +206,8 @@ def _hit(row: dict, score: float, story: int, words: list[str], versions: int) -
         "title": row["title"],
         "subtitle": row["subtitle"],
         "snippet": snippet(row["body"] or "", words),
+        "snippet_text": text,
+        "snippet_matches": [list(span) for span in spans],
         "score": round(score, 4),
         "story": story,
         "dup_of": row["dup_of"],
@@ -243,6 +248,18 @@ def snippet(
     text: str, words: list[str], size: int = SNIPPET_CHARS, mark: tuple[str, str] = MARK
 ) -> str:
     """About `size` characters of `text` around the first query word, the words marked."""
+    piece, spans = snippet_spans(text, words, size)
+    out, last = [], 0
+    for start, end in spans:
+        out += [piece[last:start], mark[0], piece[start:end], mark[1]]
+        last = end
+    return "".join(out) + piece[last:]
+
+
+def snippet_spans(
+    text: str, words: list[str], size: int = SNIPPET_CHARS
+) -> tuple[str, list[tuple[int, int]]]:
+    """(plain snippet, [(start, end), ...] of the query words in it), for output as data."""
     pattern = word_pattern(words)
     found = pattern.search(text) if pattern else None
     start = max(0, found.start() - size // 3) if found else 0
@@ -250,14 +267,55 @@ def snippet(
         space = text.find(" ", start, found.start())
         start = space + 1 if space >= 0 else start
     end = min(len(text), start + size)
-    piece = text[start:end].replace("\n", " ")
-    return ("…" if start else "") + highlight(piece, words, mark) + ("…" if end < len(text) else "")
+    lead = "…" if start else ""
+    piece = lead + text[start:end].replace("\n", " ") + ("…" if end < len(text) else "")
+    spans = []
+    if pattern:
+        body_end = len(piece) - (1 if end < len(text) else 0)
+        spans = [m.span() for m in pattern.finditer(piece, len(lead), body_end)]
+    return piece, spans
+
+
+def count_matches(
+    db: Database,
+    query: str,
+    *,
+    site: str | Iterable[str] | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+) -> int:
+    """How many articles (duplicates included) match the query under the filters."""
+    match = match_expression(query)
+    if not match:
+        return 0
+    where, params = _filters(site, since, until)
+    filters = f"AND rowid IN (SELECT a.id FROM articles a WHERE {' AND '.join(where)})"
+    sql = f"SELECT count(*) FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} MATCH :match"
+    return db.execute(
+        sql + (f" {filters}" if where else ""), {**params, "match": match}
+    ).fetchone()[0]
+
+
+def unknown_sites(db: Database, sites: Iterable[str]) -> list[str]:
+    """The names among `sites` that no stored article and no crawled site has."""
+    known = {row[0] for row in db.execute("SELECT DISTINCT site FROM articles")}
+    if db["sites"].exists():
+        known |= {row[0] for row in db.execute("SELECT name FROM sites")}
+    return [name for name in sites if name not in known]
 
 
 # ---- the CLI command ------------------------------------------------------------------------
 
 
-@click.command("search")
+SCORE_HELP = (
+    "Hits are ranked by score: SQLite FTS5's bm25 relevance, negative, and the more negative "
+    "the better the match (a word in the headline counts 5 times, in the subtitle 2 times, in "
+    "the body once; rarer words and shorter articles count more). Scores compare hits of one "
+    "query, not of two."
+)
+
+
+@click.command("search", epilog=SCORE_HELP)
 @click.argument("query")
 @click.option("--db", default="news.db", show_default=True, help="The store to search.")
 @click.option("--site", "sites", multiple=True, help="Only this site (repeat for several).")
@@ -273,7 +331,13 @@ def snippet(
     is_flag=True,
     help="Every version of a story, not only the best-ranked one per duplicate cluster.",
 )
-@click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON array instead of a table: each hit's snippet is plain text, with `matches`, "
+    "the [start, end) character offsets of the query words in it.",
+)
 def search_command(
     query: str,
     db: str,
@@ -284,41 +348,78 @@ def search_command(
     include_duplicates: bool,
     as_json: bool,
 ) -> None:
-    """Korean-aware full-text search: 고양시 finds 고양시는/고양시의, every word must occur."""
+    """Korean-aware full-text search: 고양시 finds 고양시는/고양시의, every word must occur.
+
+    Words are ANDed; an upper-case OR between words gives alternatives; a "quoted" word is
+    searched as typed, without cutting its particles.
+    """
     if not Path(db).exists():
         raise click.UsageError(f"no store at {db}")
+    filters = {
+        "site": sites,
+        "since": since.date() if since else None,
+        "until": until.date() if until else None,
+    }
+    store = Database(db)
     try:
-        hits = search(
-            db,
-            query,
-            site=sites,
-            since=since.date() if since else None,
-            until=until.date() if until else None,
-            limit=limit,
-            include_duplicates=include_duplicates,
-        )
+        if not store[fts.FTS_TABLE].exists():
+            raise NotAStoreError(db)
+        unknown = unknown_sites(store, sites)
+        if unknown:
+            raise click.BadParameter(
+                f"no site named {', '.join(map(repr, unknown))} in {db}", param_hint="--site"
+            )
+        hits = search(store, query, limit=limit, include_duplicates=include_duplicates, **filters)
+        total = count_matches(store, query, **filters) if hits else 0
     except NotAStoreError:
         raise click.UsageError(f"{db} is not a krnews store (no full-text index)") from None
+    finally:
+        store.close()
     if as_json:
-        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+        click.echo(json.dumps([_as_data(hit, query) for hit in hits], ensure_ascii=False, indent=2))
         return
     if not hits:
-        click.echo(f"no articles match {query!r}", err=True)
+        click.echo(f"no articles match {for_terminal(query)!r}", err=True)
         return
+    click.echo(_header(query, db, hits, total, include_duplicates))
     for hit in hits:
         _echo_hit(hit)
+
+
+def _as_data(hit: dict, query: str) -> dict:
+    """A hit for --json: the snippet as plain text, where the words are as offsets."""
+    data = {k: v for k, v in hit.items() if k not in ("snippet_text", "snippet_matches")}
+    data.update(snippet=hit["snippet_text"], matches=hit["snippet_matches"])
+    return data
+
+
+def _header(query: str, db: str, hits: list[dict], total: int, include_duplicates: bool) -> str:
+    articles = f"{total} article{'s' if total != 1 else ''}"
+    shown = f"best {len(hits)}" + ("" if include_duplicates else " stories")
+    return click.style(
+        f"{for_terminal(query, keep_newlines=False)!r} in {db}: {articles} match; {shown} "
+        "by score (see --help)",
+        bold=True,
+    )
 
 
 def _echo_hit(hit: dict) -> None:
     day = (hit["published"] or "")[:10]
     more = f"  ({hit['versions']} versions)" if hit["versions"] > 1 else ""
-    click.echo(
-        f"{hit['id']:>7}  {day:10}  {hit['site']}  {click.style(hit['title'], bold=True)}{more}"
-    )
-    text = re.sub(
-        "<mark>(.*?)</mark>",
-        lambda m: click.style(m.group(1), fg="yellow", bold=True),
-        hit["snippet"],
-    )
-    click.echo(f"         {text}")
-    click.echo(f"         {hit['url']}")
+    title = for_terminal(hit["title"], keep_newlines=False)
+    site = for_terminal(hit["site"], keep_newlines=False)
+    click.echo(f"{hit['id']:>7}  {day:10}  {site}  {click.style(title, bold=True)}{more}")
+    text = for_terminal(hit["snippet_text"], keep_newlines=False)
+    marked, last = [], 0
+    for start, end in hit["snippet_matches"]:
+        marked += [text[last:start], click.style(text[start:end], fg="yellow", bold=True)]
+        last = end
+    click.echo(f"         {''.join(marked) + text[last:]}")
+    click.echo(f"         {for_terminal(display_url(hit['url']), keep_newlines=False)}")
+
+
+def display_url(url: str) -> str:
+    """The URL as a person reads it: percent-escapes of UTF-8 decoded (한글 instead of %ED%95%9C),
+    spaces and escapes of reserved characters left encoded so that it still opens."""
+    decoded = unquote(url, errors="strict") if "%" in url else url
+    return "".join(quote(ch, safe="") if ch in ' "<>' else ch for ch in decoded)
