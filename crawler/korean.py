@@ -54,7 +54,14 @@ def index_text(text: str | None) -> str:
 
 
 def _bigrams_of_match(match: re.Match[str]) -> str:
-    return f" {bigrams(match.group())} "
+    run = match.group()
+    # A run glued to a number or a Latin word (2027년, 65세, 3호선, SK하이닉스) also gets its
+    # first character as a token of its own, so that such a word is an exact phrase
+    # ("2027 년"): it used to be a prefix query ("2027 년*") needing a prefix index that cost
+    # as much as a fifth of the text (issue 13).
+    start = match.start()
+    glued = start > 0 and match.string[start - 1].isalnum()
+    return f" {run[0]} {bigrams(run)} " if glued and len(run) > 1 else f" {bigrams(run)} "
 
 
 def bigrams(run: str) -> str:
@@ -162,9 +169,8 @@ def match_expression(query: str) -> str:
     """The FTS5 MATCH expression for a reader's query: every word must occur (AND).
 
     Each word becomes one phrase of the same tokens `index_text` gives, so a word matches where
-    its text occurs inside a word of the article. A word ending in a single CJK character
-    (꽃, 2027년) ends in a prefix token, since the article has that character as the first half
-    of a bigram (꽃이, 년도). An upper-case OR between words gives alternatives
+    its text occurs inside a word of the article. A word of one CJK character (꽃) is a prefix
+    query, since the article has it as the first half of a bigram (꽃이). An upper-case OR between words gives alternatives
     (고양시 축제 OR 파주시 축제). The expression is limited to the bigram columns. Returns ""
     when the query has no searchable word.
     """
@@ -187,6 +193,7 @@ def _phrase(word: str) -> str:
     tokens = [t for t in index_text(word).split() if _has_token(t)]  # "(꽃)" is 꽃
     if not tokens:
         return ""
-    prefix = bool(_CJK_RUN.fullmatch(tokens[-1])) and len(tokens[-1]) == 1
     quoted = '"' + " ".join(tokens).replace('"', '""') + '"'
-    return quoted + " *" if prefix else quoted
+    # a word of one CJK character (꽃) is the first half of a bigram in the article (꽃이)
+    alone = len(tokens) == 1 and len(tokens[0]) == 1 and _CJK_RUN.fullmatch(tokens[0])
+    return quoted + " *" if alone else quoted

@@ -231,6 +231,39 @@ def undocumented(db: Database) -> list[str]:
     return missing
 
 
+PLAIN_SQL_SEARCH = """
+## Korean search from plain SQL
+
+No function and no extension is needed: the bare `sqlite3` shell, pandas
+(`pd.read_sql(sql, sqlite3.connect("news.db"), params=[...])`), DBeaver or any SQLite client
+can search the index `articles_fts` (contentless FTS5: it holds tokens only; its `rowid` is
+`articles.id`). Type a Korean word as it is, without its particle:
+
+```sql
+SELECT a.id, a.published, a.site, a.title, a.url
+FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+WHERE articles_fts MATCH '고양시'          -- finds 고양시, 고양시는, 고양시의, 고양시에서
+ORDER BY bm25(articles_fts, 1, 5, 2, 0)   -- best first: headline words count 5x
+LIMIT 20;
+```
+
+- A word of three syllables or more is matched as a whole word with its particle or ending cut
+  (the `terms` column); a two-syllable word (`'시장'`, `'축제'`) is found anywhere, also inside
+  longer words (수산시장, 축제장); several words are ANDed (`'고양시 축제'`), `OR` gives
+  alternatives.
+- To find a word inside longer words too (고양시의회, 통일한국실리콘밸리), write it as the
+  phrase of its overlapping two-character pairs: `MATCH '"고양 양시"'`, `MATCH '"실리 리콘 콘밸 밸리"'`.
+  `krnews search` and Datasette's search box do this (and cut particles) for you, which is
+  why they find a little more.
+- Words and numbers without Hangul match whole, case-insensitive: `MATCH 'covid'`, `MATCH 'OKTA'`.
+- A search that returns no row has no error: check the spelling before the word.
+
+`sqlite-utils search news.db articles …` does not work: the index is contentless, so
+sqlite-utils does not see it as the full-text index of `articles`. Use
+`sqlite-utils query news.db "<the SELECT above>"` instead, or `krnews search`.
+"""
+
+
 def render(db: Database) -> str:
     docs = descriptions()
     schema = live_schema(db)
@@ -245,6 +278,7 @@ def render(db: Database) -> str:
         + "The same descriptions show in Datasette (`datasette news.db`).",
         "",
     ]
+    lines += PLAIN_SQL_SEARCH.strip("\n").split("\n") + [""]
     for kind, heading in (("table", "Tables"), ("view", "Views")):
         lines += [f"## {heading}", ""]
         for name in sorted(n for n, info in schema.items() if info["type"] == kind):
