@@ -15,6 +15,7 @@ import click
 from crawler import __version__
 from crawler.lock import CrawlLock, CrawlLocked
 from crawler.sites import Config, ConfigError, check_table, load_config
+from crawler.terminal import for_terminal
 
 EXIT_OK, EXIT_FETCH_ERRORS, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
 
@@ -247,7 +248,7 @@ def demo(db: str, port: int, verbose: bool) -> None:
     if code == EXIT_FETCH_ERRORS:
         click.echo("(The demo sites carry dead links on purpose: see the `fetches` table.)")
     if summary:
-        click.echo(f"Stored in {db}. Try: krnews search 고양시 --db {db}")
+        click.echo(f"Stored in {db}. Try: {_this_command()} search 고양시 --db {db}")
     # Failed fetches are part of the demo; only a crawl that could not run is a failure here.
     sys.exit(EXIT_OK if code in (EXIT_OK, EXIT_FETCH_ERRORS) else code)
 
@@ -281,8 +282,18 @@ def extract(files: tuple[str, ...], url: str | None) -> None:
             failed = True
             continue
         article.pop("paragraphs", None)
-        click.echo(json.dumps(article, ensure_ascii=False))
+        line = json.dumps(article, ensure_ascii=False)
+        click.echo(for_terminal(line) if sys.stdout.isatty() else line)
     sys.exit(1 if failed else 0)
+
+
+def _this_command() -> str:
+    """How the user ran krnews (`.venv/bin/krnews`, `python -m crawler`), to print hints they
+    can paste: a bare `krnews` is often not on PATH."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    if Path(argv0).name == "krnews":
+        return argv0
+    return f"{Path(sys.executable).name} -m crawler" if argv0.endswith("__main__.py") else "krnews"
 
 
 def _register_commands_of_other_modules() -> None:

@@ -32,6 +32,7 @@ The price is a substring's false friends (의회 inside 협의회); the labelled
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Hangul syllables and jamo, CJK ideographs (Hanja), kana: scripts written without spaces
 # between the parts of a word, so they are cut into bigrams.
@@ -137,10 +138,18 @@ def index_terms(*texts: str | None) -> str:
     terms: dict[str, None] = {}
     for text in texts:
         for raw in (text or "").split():
-            word = strip_particles(_LEADING_PUNCT.sub("", raw))
-            if _CJK_CHAR.search(word) and not (len(word) == 2 and _CJK_RUN.fullmatch(word)):
+            word = _term(raw)
+            if word:
                 terms[word] = None
     return " ".join(terms)
+
+
+@lru_cache(maxsize=100_000)  # news repeats its words: most lookups are hits
+def _term(raw: str) -> str:
+    word = strip_particles(_LEADING_PUNCT.sub("", raw))
+    if _CJK_CHAR.search(word) and not (len(word) == 2 and _CJK_RUN.fullmatch(word)):
+        return word
+    return ""
 
 
 def query_words(query: str) -> list[str]:

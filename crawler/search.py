@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote_to_bytes
 
 import click
 from sqlite_utils import Database
@@ -419,7 +419,20 @@ def _echo_hit(hit: dict) -> None:
 
 
 def display_url(url: str) -> str:
-    """The URL as a person reads it: percent-escapes of UTF-8 decoded (한글 instead of %ED%95%9C),
-    spaces and escapes of reserved characters left encoded so that it still opens."""
-    decoded = unquote(url, errors="strict") if "%" in url else url
-    return "".join(quote(ch, safe="") if ch in ' "<>' else ch for ch in decoded)
+    """The URL as a person reads it: UTF-8 percent-escapes decoded (고양시 instead of
+    %EA%B3%A0...), escapes of ASCII (%20, %2F, %3F) and of invisible characters left as they
+    are, so that the shown URL still opens the same page."""
+    return _ESCAPES.sub(_decoded, url)
+
+
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _decoded(match: re.Match[str]) -> str:
+    try:
+        text = unquote_to_bytes(match.group()).decode("utf-8")
+    except UnicodeDecodeError:
+        return match.group()
+    return "".join(
+        quote(ch, safe="") if ch.isascii() or not ch.isprintable() else ch for ch in text
+    )
