@@ -289,6 +289,7 @@ class Store:
         the journal mode is switched off around the VACUUM. Skipped (tried again next open)
         when another connection holds the file.
         """
+        self.db.execute("PRAGMA busy_timeout = 0")  # another reader: try again next open
         try:
             self.db.execute("PRAGMA journal_mode = DELETE")
             self.db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
@@ -296,6 +297,7 @@ class Store:
         except sqlite3.OperationalError:
             pass
         finally:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.db.enable_wal()
 
     def compact(self) -> None:

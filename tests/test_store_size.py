@@ -22,8 +22,8 @@ from pipelines.clean import FORGET_AFTER, BoilerplateMemory
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from search import SyntheticNews  # bench/search.py: real-shaped Korean text
 
-ARTICLES = 1500
-SITES = 3  # 500 articles a site: past FORGET_AFTER, so rare boilerplate lines are forgotten
+ARTICLES = 900
+SITES = 3  # 300 articles a site: past FORGET_AFTER, so rare boilerplate lines are forgotten
 
 
 @pytest.fixture(scope="module")
