@@ -143,3 +143,13 @@ def test_descriptions_and_canned_queries_are_served(datasette_url):
 def test_view_and_canned_query_without_search(datasette_url):
     rows = get_json(datasette_url, "/news/story_of_article.json", article_id=13, _shape="array")
     assert [(row["id"], row["canonical"]) for row in rows] == [(1, 1), (13, 0)]
+
+
+def test_database_page_opens_on_articles_not_internal_tables(datasette_url):
+    with urllib.request.urlopen(f"{datasette_url}/news", timeout=30) as page:
+        html = page.read().decode()
+    assert "select * from articles</textarea>" in html
+    assert "_sqlite_migrations</textarea>" not in html
+    meta = get_json(datasette_url, "/-/metadata.json")["databases"]["news"]["tables"]
+    assert meta["dedup_bands"]["hidden"] and meta["articles"]["facets"] == ["site", "section"]
+    assert "`" not in " ".join(meta["articles"]["columns"].values())
