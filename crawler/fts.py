@@ -26,9 +26,12 @@ that joins to `articles`, and a shell-edited one is still found by its old words
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from crawler.korean import index_terms, index_text
+
+if TYPE_CHECKING:  # not imported at run time: `krnews search` starts without sqlite-utils
+    from sqlite_utils import Database
 
 FTS_TABLE = "articles_fts"
 PENDING_TABLE = "articles_fts_pending"

@@ -8,14 +8,21 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote_to_bytes
 
 import click
-from sqlite_utils import Database
 
 from crawler import fts
 from crawler.korean import match_expression, query_words
 from crawler.terminal import for_terminal
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# Search reads through plain sqlite3 (a `Database` passed in works the same: both have
+# `.execute`): importing sqlite-utils, and the numpy it pulls in, took most of a cold
+# `krnews search` process's time (bench/analyst.py).
 
 # bm25 weights in the index's column order (crawler.fts.COLUMNS): body, title, subtitle, and
 # `terms`, which krnews's own queries do not search. A word in the headline says more than one
@@ -43,7 +50,7 @@ _ARTICLE_COLUMNS = "id, url, site, published, title, subtitle, body, dup_of"
 
 
 def search(
-    db_path_or_db: str | Path | Database,
+    db_path_or_db: str | Path | sqlite3.Connection | Database,
     query: str,
     *,
     site: str | Iterable[str] | None = None,
@@ -61,9 +68,9 @@ def search(
     match = match_expression(query)
     if not match:
         return []
-    if isinstance(db_path_or_db, Database):
+    if hasattr(db_path_or_db, "execute"):
         return _search(db_path_or_db, query, match, site, since, until, limit, include_duplicates)
-    db = Database(db_path_or_db)
+    db = sqlite3.connect(db_path_or_db)
     try:
         return _search(db, query, match, site, since, until, limit, include_duplicates)
     finally:
@@ -71,7 +78,7 @@ def search(
 
 
 def _search(
-    db: Database,
+    db: sqlite3.Connection | Database,
     query: str,
     match: str,
     site: str | Iterable[str] | None,
@@ -80,7 +87,7 @@ def _search(
     limit: int,
     include_duplicates: bool,
 ) -> list[dict]:
-    if not db[fts.FTS_TABLE].exists():
+    if not has_table(db, fts.FTS_TABLE):
         raise NotAStoreError(f"no {fts.FTS_TABLE} table: not a krnews store")
     _catch_up_if_writable(db)
     where, params = _filters(site, since, until)
@@ -128,7 +135,7 @@ def _best_per_story(
     return chosen
 
 
-def _stories(db: Database, ids: list[int]) -> dict[int, int]:
+def _stories(db: sqlite3.Connection | Database, ids: list[int]) -> dict[int, int]:
     found = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -141,7 +148,7 @@ def _stories(db: Database, ids: list[int]) -> dict[int, int]:
     return found
 
 
-def _articles(db: Database, ids: list[int]) -> dict[int, dict]:
+def _articles(db: sqlite3.Connection | Database, ids: list[int]) -> dict[int, dict]:
     if not ids:
         return {}
     marks = ", ".join("?" * len(ids))
@@ -173,7 +180,7 @@ def _filters(
     return where, params
 
 
-def _story_sizes(db: Database, stories: set[int]) -> dict[int, int]:
+def _story_sizes(db: sqlite3.Connection | Database, stories: set[int]) -> dict[int, int]:
     if not stories:
         return {}
     marks = ", ".join("?" * len(stories))
@@ -186,12 +193,18 @@ def _story_sizes(db: Database, stories: set[int]) -> dict[int, int]:
     return sizes
 
 
-def _catch_up_if_writable(db: Database) -> None:
+def has_table(db: sqlite3.Connection | Database, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone() is not None
+
+
+def _catch_up_if_writable(db: sqlite3.Connection | Database) -> None:
     # Articles edited from a sqlite3 shell wait in the queue; a read-only copy just searches
     # what is indexed.
     try:
         if fts.pending_count(db):
-            fts.catch_up(db)
+            from sqlite_utils import Database
+
+            fts.catch_up(db if hasattr(db, "atomic") else Database(db))
     except sqlite3.OperationalError:
         pass
 
@@ -296,10 +309,10 @@ def count_matches(
     ).fetchone()[0]
 
 
-def unknown_sites(db: Database, sites: Iterable[str]) -> list[str]:
+def unknown_sites(db: sqlite3.Connection | Database, sites: Iterable[str]) -> list[str]:
     """The names among `sites` that no stored article and no crawled site has."""
     known = {row[0] for row in db.execute("SELECT DISTINCT site FROM articles")}
-    if db["sites"].exists():
+    if has_table(db, "sites"):
         known |= {row[0] for row in db.execute("SELECT name FROM sites")}
     return [name for name in sites if name not in known]
 
@@ -360,9 +373,9 @@ def search_command(
         "since": since.date() if since else None,
         "until": until.date() if until else None,
     }
-    store = Database(db)
+    store = sqlite3.connect(db)
     try:
-        if not store[fts.FTS_TABLE].exists():
+        if not has_table(store, fts.FTS_TABLE):
             raise NotAStoreError(db)
         unknown = unknown_sites(store, sites)
         if unknown:
