@@ -293,7 +293,10 @@ def _this_command() -> str:
     argv0 = sys.argv[0] if sys.argv else ""
     if Path(argv0).name == "krnews":
         return argv0
-    return f"{Path(sys.executable).name} -m crawler" if argv0.endswith("__main__.py") else "krnews"
+    if not argv0.endswith("__main__.py"):
+        return "krnews"
+    exe = os.path.relpath(sys.executable)
+    return f"{exe if not exe.startswith('..') else sys.executable} -m crawler"
 
 
 def _register_commands_of_other_modules() -> None:
