@@ -84,3 +84,21 @@ def test_for_terminal_strips_escape_sequences_controls_and_bidi():
     assert for_terminal("줄 하나\n둘\t셋") == "줄 하나\n둘\t셋"
     assert for_terminal("a\nb", keep_newlines=False) == "a b"
     assert for_terminal(None) == ""
+
+
+def test_the_text_report_uses_the_same_function(tmp_path):
+    from test_report_data import NOW, SiteRun, build_scenario
+
+    from crawler.report import build_report
+    from crawler.report.render import render_text
+
+    store = build_scenario(tmp_path / "news.db")
+    body = "고양시는 가을 꽃 축제를 연다. " * 20
+    first = store.article("healthy", NOW, title=HOSTILE_TITLE, body=body)
+    copy = store.article("copycat", NOW, title=HOSTILE_TITLE, body=body)
+    store.run(NOW, {"healthy": SiteRun([first]), "copycat": SiteRun([copy])})
+    store.close()
+    text = render_text(build_report(tmp_path / "news.db", now=NOW))
+    assert "고양시 축제 gnp.exe" in text  # the copied story is the biggest cluster
+    for bad in ("\x1b", "\x07", "\x9b", "\u202e"):
+        assert bad not in text
