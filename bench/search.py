@@ -8,12 +8,14 @@
 2. What `fts.index_article` adds per article (the store calls it in each article's
    transaction), on article-sized text.
 3. `crawler.search.search` latency (p50, p95) for the labelled queries over N synthetic
-   articles built from real sentences, after one warm-up query (Kiwi loads once per process).
+   articles built from real sentences, after one warm-up query.
+4. A cold `krnews search` process on that store: wall time and peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import random
 import re
 import sqlite3
@@ -21,6 +23,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
@@ -31,11 +34,44 @@ from fixtures.search.corpus import ARTICLES_SQL, articles, evaluate, queries
 from sqlite_utils import Database
 
 from crawler import fts
-from crawler.korean import index_text, kiwi, match_expression
+from crawler.korean import index_text, match_expression
 from crawler.search import search
 
 SEED_PAGE = ROOT.parent / "shared" / "samples" / "seed_page_text.txt"
 KIWI_CONTENT = ("NN", "NR", "NP", "SL", "SN", "SH", "XR", "VV", "VA", "W_")
+# Kiwi's tags for a query word's trailing particles and endings: what krnews cut with Kiwi
+# before issue 13 (the "kiwi cuts query particles" row), kept to compare the table against.
+KIWI_TRAILING = ("J", "E", "VCP", "VCN", "XSV", "XSA", "SF", "SP", "SS", "SE", "SO", "SW")
+
+
+@lru_cache(maxsize=1)
+def kiwi():
+    """Kiwi (kiwipiepy), only when installed: krnews itself no longer needs it."""
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
+def has_kiwi() -> bool:
+    return importlib.util.find_spec("kiwipiepy") is not None
+
+
+def kiwi_strip_particles(word: str) -> str:
+    if not re.search("[\uac00-\ud7a3]", word):
+        return word
+    tokens = kiwi().tokenize(word)
+    stem = max((i for i, t in enumerate(tokens) if not t.tag.startswith(KIWI_TRAILING)), default=-1)
+    if stem < 0:
+        return ""
+    stem_end = tokens[stem].start + tokens[stem].len
+    if any(t.start < stem_end for t in tokens[stem + 1 :]):
+        return word
+    return word[:stem_end]
+
+
+def kiwi_bigram_phrases(query: str) -> str:
+    phrases = [index_text(kiwi_strip_particles(w)).split() for w in query.split()]
+    return " AND ".join('"' + " ".join(p).replace('"', '""') + '"' for p in phrases if p)
 
 
 # ---- 1. the options ---------------------------------------------------------------------------
@@ -66,16 +102,22 @@ OPTIONS: dict[str, tuple[str, Callable[[str | None], str], Callable[[str], str]]
     "trigram on raw text": ("trigram", lambda t: t or "", raw_phrases),
     "kiwi morphemes (index and query)": ("unicode61", kiwi_morphemes, morpheme_phrases),
     "bigrams, query as typed": ("unicode61", index_text, bigram_phrases_without_analyser),
-    "bigrams, kiwi cuts query particles (chosen)": ("unicode61", index_text, match_expression),
+    "bigrams, kiwi cuts query particles": ("unicode61", index_text, kiwi_bigram_phrases),
+    "bigrams, particle table cuts them (chosen)": ("unicode61", index_text, match_expression),
 }
+NEEDS_KIWI = {"kiwi morphemes (index and query)", "bigrams, kiwi cuts query particles"}
 
 
 def compare_options() -> None:
     print("== 1. indexing options on the labelled set "
           f"({len(queries())} queries, {len(articles())} articles)")  # fmt: skip
     print(f"{'option':46} {'recall':>7} {'precision':>9} {'index ms/article':>17}")
-    kiwi().tokenize(articles()[0]["body"])  # load and warm up outside the timings
+    if has_kiwi():
+        kiwi().tokenize(articles()[0]["body"])  # load and warm up outside the timings
     for name, (tokenizer, to_index, to_match) in OPTIONS.items():
+        if name in NEEDS_KIWI and not has_kiwi():
+            print(f"{name:46} (skipped: pip install kiwipiepy to compare)")
+            continue
         conn = sqlite3.connect(":memory:")
         conn.execute(
             f"CREATE VIRTUAL TABLE f USING fts5(title, subtitle, body, tokenize='{tokenizer}')"
@@ -186,7 +228,7 @@ def indexing_cost(sample: int = 2000) -> None:
     for row in rows:
         with db.atomic():
             started = time.perf_counter()
-            fts.index_article(db, row["id"], row["title"], row["subtitle"], row["body"])
+            fts.index_article(db, row["id"])
             timings.append(time.perf_counter() - started)
     chars = statistics.mean(len(r["body"]) for r in rows)
     text_only = []
@@ -225,7 +267,7 @@ def build_big_db(path: Path, count: int) -> Database:
         with db.atomic():
             db["articles"].insert_all(rows)
             for row in rows:
-                fts.index_article(db, row["id"], row["title"], row["subtitle"], row["body"])
+                fts.index_article(db, row["id"])
     db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
     seconds = time.perf_counter() - started
     size = path.stat().st_size / 2**20
@@ -237,7 +279,7 @@ def build_big_db(path: Path, count: int) -> Database:
 def query_latency(path: Path, count: int, repeat: int) -> None:
     print(f"\n== 3. query latency at {count} articles")
     db = build_big_db(path, count)
-    search(db, "고양시")  # Kiwi loads here, once per process
+    search(db, "고양시")  # warm the page cache
     timings: dict[str, list[float]] = {}
     hits: dict[str, int] = {}
     for _ in range(repeat):

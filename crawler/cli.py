@@ -16,6 +16,7 @@ import click
 from crawler import __version__
 from crawler.lock import CrawlLock, CrawlLocked, LockError
 from crawler.sites import Config, ConfigError, check_table, load_config
+from crawler.terminal import for_terminal
 
 EXIT_OK, EXIT_FETCH_ERRORS, EXIT_USAGE = 0, 1, 2
 # The rest follow sysexits.h, as cron and shell scripts expect.
@@ -388,7 +389,7 @@ def demo(db: str, port: int, verbose: bool) -> None:
     if code == EXIT_FETCH_ERRORS:
         click.echo("(The demo sites carry dead links on purpose: see the `fetches` table.)")
     if summary:
-        click.echo(f"Stored in {db}. Try: krnews search 고양시 --db {db}")
+        click.echo(f"Stored in {db}. Try: {_this_command()} search 고양시 --db {db}")
     # Failed fetches are part of the demo; only a crawl that could not run is a failure here.
     sys.exit(EXIT_OK if code in (EXIT_OK, EXIT_FETCH_ERRORS) else code)
 
@@ -423,8 +424,21 @@ def extract(files: tuple[str, ...], url: str | None) -> None:
             continue
         article.pop("paragraphs", None)
         article.pop("aliases", None)  # the store's business; the output is the article's columns
-        click.echo(json.dumps(article, ensure_ascii=False))
+        line = json.dumps(article, ensure_ascii=False)
+        click.echo(for_terminal(line) if sys.stdout.isatty() else line)
     sys.exit(1 if failed else 0)
+
+
+def _this_command() -> str:
+    """How the user ran krnews (`.venv/bin/krnews`, `python -m crawler`), to print hints they
+    can paste: a bare `krnews` is often not on PATH."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    if Path(argv0).name == "krnews":
+        return argv0
+    if not argv0.endswith("__main__.py"):
+        return "krnews"
+    exe = os.path.relpath(sys.executable)
+    return f"{exe if not exe.startswith('..') else sys.executable} -m crawler"
 
 
 def _register_commands_of_other_modules() -> None:

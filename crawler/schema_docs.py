@@ -130,12 +130,15 @@ TABLES: dict[str, dict] = {
         },
     },
     "boilerplate_lines": {
-        "description": "Lines the clean stage learned to be a site's boilerplate.",
+        "description": "Edge lines (first two, last four) of a site's articles, counted: a "
+        "line seen in 3 articles is the site's boilerplate. A line seen fewer times and not "
+        "again in the site's 100 newest articles is forgotten.",
         "columns": {
             "site": "The site's name.",
             "line_hash": "Hash of the normalised line.",
             "line": "The line itself.",
             "articles": "In how many of the site's articles it was seen.",
+            "last_seen": "The id of the last article it was seen in (NULL before schema 3).",
         },
     },
     "dedup_signatures": {
@@ -154,22 +157,36 @@ TABLES: dict[str, dict] = {
         },
     },
     "articles_fts": {
-        "description": "Korean-aware full-text index of title, subtitle and body (FTS5). Each "
-        "column holds the text with every Hangul/Hanja run cut into overlapping two-character "
-        "tokens, so a word is found inside longer words and with any particle attached. "
-        "To search by hand, write a word as the phrase of its bigrams: "
-        "`articles_fts MATCH '\"고양 양시\"'` finds 고양시, 고양시는, 고양시의회; "
-        "`krnews search` and Datasette do this for you.",
+        "description": "Korean-aware full-text index of title, subtitle and body (FTS5, "
+        "contentless: tokens only, read the text from `articles` by `rowid` = `articles.id`). "
+        "Type a Korean word as it is: `articles_fts MATCH '고양시'` finds 고양시, 고양시는, "
+        "고양시에서 (the `terms` column); the phrase of a word's two-character pairs also finds "
+        "it inside longer words: `MATCH '\"고양 양시\"'` finds 고양시의회 too. `krnews search` "
+        "and Datasette's search box cut particles from what you type and do the second for you.",
         "columns": {
-            "title": "The headline as index tokens.",
-            "subtitle": "The deck as index tokens.",
-            "body": "The body as index tokens.",
+            "title": "The headline's tokens: every Hangul/Hanja run as overlapping two-character "
+            "pairs (고양시 is 고양 양시).",
+            "subtitle": "The deck's tokens, the same way.",
+            "body": "The body's tokens, the same way.",
+            "terms": "Every word of the three with its particle or ending cut (고양시는 is "
+            "고양시), except two-syllable words and words without Hangul, which the other "
+            "columns hold as they are.",
         },
     },
     "articles_fts_pending": {
         "description": "Articles inserted or edited outside krnews (e.g. from the sqlite3 "
         "shell), queued by triggers for re-indexing the next time krnews opens the store.",
         "columns": {"article_id": "The article (`articles.id`)."},
+    },
+    "articles_fts_stale": {
+        "description": "The old text of articles edited or deleted outside krnews, kept by "
+        "triggers until krnews takes their old entries out of the contentless index.",
+        "columns": {
+            "article_id": "The article (`articles.id`).",
+            "title": "Its title when it was indexed.",
+            "subtitle": "Its subtitle when it was indexed.",
+            "body": "Its body when it was indexed.",
+        },
     },
     "_sqlite_migrations": {
         "description": "Schema migrations applied to this file (sqlite-utils).",
@@ -219,6 +236,39 @@ def undocumented(db: Database) -> list[str]:
     return missing
 
 
+PLAIN_SQL_SEARCH = """
+## Korean search from plain SQL
+
+No function and no extension is needed: the bare `sqlite3` shell, pandas
+(`pd.read_sql(sql, sqlite3.connect("news.db"), params=[...])`), DBeaver or any SQLite client
+can search the index `articles_fts` (contentless FTS5: it holds tokens only; its `rowid` is
+`articles.id`). Type a Korean word as it is, without its particle:
+
+```sql
+SELECT a.id, a.published, a.site, a.title, a.url
+FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+WHERE articles_fts MATCH '고양시'          -- finds 고양시, 고양시는, 고양시의, 고양시에서
+ORDER BY bm25(articles_fts, 1, 5, 2, 0)   -- best first: headline words count 5x
+LIMIT 20;
+```
+
+- A word of three syllables or more is matched as a whole word with its particle or ending cut
+  (the `terms` column); a two-syllable word (`'시장'`, `'축제'`) is found anywhere, also inside
+  longer words (수산시장, 축제장); several words are ANDed (`'고양시 축제'`), `OR` gives
+  alternatives.
+- To find a word inside longer words too (고양시의회, 통일한국실리콘밸리), write it as the
+  phrase of its overlapping two-character pairs: `MATCH '"고양 양시"'`, `MATCH '"실리 리콘 콘밸 밸리"'`.
+  `krnews search` and Datasette's search box do this (and cut particles) for you, which is
+  why they find a little more.
+- Words and numbers without Hangul match whole, case-insensitive: `MATCH 'covid'`, `MATCH 'OKTA'`.
+- A search that returns no row has no error: check the spelling before the word.
+
+`sqlite-utils search news.db articles …` does not work: the index is contentless, so
+sqlite-utils does not see it as the full-text index of `articles`. Use
+`sqlite-utils query news.db "<the SELECT above>"` instead, or `krnews search`.
+"""
+
+
 def render(db: Database) -> str:
     docs = descriptions()
     schema = live_schema(db)
@@ -233,6 +283,7 @@ def render(db: Database) -> str:
         + "The same descriptions show in Datasette (`datasette news.db`).",
         "",
     ]
+    lines += PLAIN_SQL_SEARCH.strip("\n").split("\n") + [""]
     for kind, heading in (("table", "Tables"), ("view", "Views")):
         lines += [f"## {heading}", ""]
         for name in sorted(n for n, info in schema.items() if info["type"] == kind):

@@ -8,15 +8,26 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote_to_bytes
 
 import click
-from sqlite_utils import Database
 
 from crawler import fts
 from crawler.korean import match_expression, query_words
+from crawler.terminal import for_terminal
 
-# bm25 weights for title, subtitle, body: a word in the headline says more than one in the body.
-BM25_WEIGHTS = (5.0, 2.0, 1.0)
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# Search reads through plain sqlite3 (a `Database` passed in works the same: both have
+# `.execute`): importing sqlite-utils, and the numpy it pulls in, took most of a cold
+# `krnews search` process's time (bench/analyst.py).
+
+# bm25 weights in the index's column order (crawler.fts.COLUMNS): body, title, subtitle, and
+# `terms`, which krnews's own queries do not search. A word in the headline says more than one
+# in the body.
+BM25_WEIGHTS = (1.0, 5.0, 2.0, 0.0)
 SNIPPET_CHARS = 160
 MARK = ("<mark>", "</mark>")
 
@@ -39,7 +50,7 @@ _ARTICLE_COLUMNS = "id, url, site, published, title, subtitle, body, dup_of"
 
 
 def search(
-    db_path_or_db: str | Path | Database,
+    db_path_or_db: str | Path | sqlite3.Connection | Database,
     query: str,
     *,
     site: str | Iterable[str] | None = None,
@@ -57,9 +68,9 @@ def search(
     match = match_expression(query)
     if not match:
         return []
-    if isinstance(db_path_or_db, Database):
+    if hasattr(db_path_or_db, "execute"):
         return _search(db_path_or_db, query, match, site, since, until, limit, include_duplicates)
-    db = Database(db_path_or_db)
+    db = sqlite3.connect(db_path_or_db)
     try:
         return _search(db, query, match, site, since, until, limit, include_duplicates)
     finally:
@@ -67,7 +78,7 @@ def search(
 
 
 def _search(
-    db: Database,
+    db: sqlite3.Connection | Database,
     query: str,
     match: str,
     site: str | Iterable[str] | None,
@@ -76,7 +87,7 @@ def _search(
     limit: int,
     include_duplicates: bool,
 ) -> list[dict]:
-    if not db[fts.FTS_TABLE].exists():
+    if not has_table(db, fts.FTS_TABLE):
         raise NotAStoreError(f"no {fts.FTS_TABLE} table: not a krnews store")
     _catch_up_if_writable(db)
     where, params = _filters(site, since, until)
@@ -124,7 +135,7 @@ def _best_per_story(
     return chosen
 
 
-def _stories(db: Database, ids: list[int]) -> dict[int, int]:
+def _stories(db: sqlite3.Connection | Database, ids: list[int]) -> dict[int, int]:
     found = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -137,7 +148,7 @@ def _stories(db: Database, ids: list[int]) -> dict[int, int]:
     return found
 
 
-def _articles(db: Database, ids: list[int]) -> dict[int, dict]:
+def _articles(db: sqlite3.Connection | Database, ids: list[int]) -> dict[int, dict]:
     if not ids:
         return {}
     marks = ", ".join("?" * len(ids))
@@ -169,7 +180,7 @@ def _filters(
     return where, params
 
 
-def _story_sizes(db: Database, stories: set[int]) -> dict[int, int]:
+def _story_sizes(db: sqlite3.Connection | Database, stories: set[int]) -> dict[int, int]:
     if not stories:
         return {}
     marks = ", ".join("?" * len(stories))
@@ -182,17 +193,24 @@ def _story_sizes(db: Database, stories: set[int]) -> dict[int, int]:
     return sizes
 
 
-def _catch_up_if_writable(db: Database) -> None:
+def has_table(db: sqlite3.Connection | Database, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone() is not None
+
+
+def _catch_up_if_writable(db: sqlite3.Connection | Database) -> None:
     # Articles edited from a sqlite3 shell wait in the queue; a read-only copy just searches
     # what is indexed.
     try:
         if fts.pending_count(db):
-            fts.catch_up(db)
+            from sqlite_utils import Database
+
+            fts.catch_up(db if hasattr(db, "atomic") else Database(db))
     except sqlite3.OperationalError:
         pass
 
 
 def _hit(row: dict, score: float, story: int, words: list[str], versions: int) -> dict:
+    text, spans = snippet_spans(row["body"] or "", words)
     return {
         "id": row["id"],
         "url": row["url"],
@@ -201,6 +219,8 @@ def _hit(row: dict, score: float, story: int, words: list[str], versions: int) -
         "title": row["title"],
         "subtitle": row["subtitle"],
         "snippet": snippet(row["body"] or "", words),
+        "snippet_text": text,
+        "snippet_matches": [list(span) for span in spans],
         "score": round(score, 4),
         "story": story,
         "dup_of": row["dup_of"],
@@ -241,6 +261,18 @@ def snippet(
     text: str, words: list[str], size: int = SNIPPET_CHARS, mark: tuple[str, str] = MARK
 ) -> str:
     """About `size` characters of `text` around the first query word, the words marked."""
+    piece, spans = snippet_spans(text, words, size)
+    out, last = [], 0
+    for start, end in spans:
+        out += [piece[last:start], mark[0], piece[start:end], mark[1]]
+        last = end
+    return "".join(out) + piece[last:]
+
+
+def snippet_spans(
+    text: str, words: list[str], size: int = SNIPPET_CHARS
+) -> tuple[str, list[tuple[int, int]]]:
+    """(plain snippet, [(start, end), ...] of the query words in it), for output as data."""
     pattern = word_pattern(words)
     found = pattern.search(text) if pattern else None
     start = max(0, found.start() - size // 3) if found else 0
@@ -248,14 +280,55 @@ def snippet(
         space = text.find(" ", start, found.start())
         start = space + 1 if space >= 0 else start
     end = min(len(text), start + size)
-    piece = text[start:end].replace("\n", " ")
-    return ("…" if start else "") + highlight(piece, words, mark) + ("…" if end < len(text) else "")
+    lead = "…" if start else ""
+    piece = lead + text[start:end].replace("\n", " ") + ("…" if end < len(text) else "")
+    spans = []
+    if pattern:
+        body_end = len(piece) - (1 if end < len(text) else 0)
+        spans = [m.span() for m in pattern.finditer(piece, len(lead), body_end)]
+    return piece, spans
+
+
+def count_matches(
+    db: Database,
+    query: str,
+    *,
+    site: str | Iterable[str] | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+) -> int:
+    """How many articles (duplicates included) match the query under the filters."""
+    match = match_expression(query)
+    if not match:
+        return 0
+    where, params = _filters(site, since, until)
+    filters = f"AND rowid IN (SELECT a.id FROM articles a WHERE {' AND '.join(where)})"
+    sql = f"SELECT count(*) FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} MATCH :match"
+    return db.execute(
+        sql + (f" {filters}" if where else ""), {**params, "match": match}
+    ).fetchone()[0]
+
+
+def unknown_sites(db: sqlite3.Connection | Database, sites: Iterable[str]) -> list[str]:
+    """The names among `sites` that no stored article and no crawled site has."""
+    known = {row[0] for row in db.execute("SELECT DISTINCT site FROM articles")}
+    if has_table(db, "sites"):
+        known |= {row[0] for row in db.execute("SELECT name FROM sites")}
+    return [name for name in sites if name not in known]
 
 
 # ---- the CLI command ------------------------------------------------------------------------
 
 
-@click.command("search")
+SCORE_HELP = (
+    "Hits are ranked by score: SQLite FTS5's bm25 relevance, negative, and the more negative "
+    "the better the match (a word in the headline counts 5 times, in the subtitle 2 times, in "
+    "the body once; rarer words and shorter articles count more). Scores compare hits of one "
+    "query, not of two."
+)
+
+
+@click.command("search", epilog=SCORE_HELP)
 @click.argument("query")
 @click.option("--db", default="news.db", show_default=True, help="The store to search.")
 @click.option("--site", "sites", multiple=True, help="Only this site (repeat for several).")
@@ -271,7 +344,13 @@ def snippet(
     is_flag=True,
     help="Every version of a story, not only the best-ranked one per duplicate cluster.",
 )
-@click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON array instead of a table: each hit's snippet is plain text, with `matches`, "
+    "the [start, end) character offsets of the query words in it.",
+)
 def search_command(
     query: str,
     db: str,
@@ -282,41 +361,91 @@ def search_command(
     include_duplicates: bool,
     as_json: bool,
 ) -> None:
-    """Korean-aware full-text search: 고양시 finds 고양시는/고양시의, every word must occur."""
+    """Korean-aware full-text search: 고양시 finds 고양시는/고양시의, every word must occur.
+
+    Words are ANDed; an upper-case OR between words gives alternatives; a "quoted" word is
+    searched as typed, without cutting its particles.
+    """
     if not Path(db).exists():
         raise click.UsageError(f"no store at {db}")
+    filters = {
+        "site": sites,
+        "since": since.date() if since else None,
+        "until": until.date() if until else None,
+    }
+    store = sqlite3.connect(db)
     try:
-        hits = search(
-            db,
-            query,
-            site=sites,
-            since=since.date() if since else None,
-            until=until.date() if until else None,
-            limit=limit,
-            include_duplicates=include_duplicates,
-        )
+        if not has_table(store, fts.FTS_TABLE):
+            raise NotAStoreError(db)
+        unknown = unknown_sites(store, sites)
+        if unknown:
+            raise click.BadParameter(
+                f"no site named {', '.join(map(repr, unknown))} in {db}", param_hint="--site"
+            )
+        hits = search(store, query, limit=limit, include_duplicates=include_duplicates, **filters)
+        total = count_matches(store, query, **filters) if hits else 0
     except NotAStoreError:
         raise click.UsageError(f"{db} is not a krnews store (no full-text index)") from None
+    finally:
+        store.close()
     if as_json:
-        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+        click.echo(json.dumps([_as_data(hit, query) for hit in hits], ensure_ascii=False, indent=2))
         return
     if not hits:
-        click.echo(f"no articles match {query!r}", err=True)
+        click.echo(f"no articles match {for_terminal(query)!r}", err=True)
         return
+    click.echo(_header(query, db, hits, total, include_duplicates))
     for hit in hits:
         _echo_hit(hit)
+
+
+def _as_data(hit: dict, query: str) -> dict:
+    """A hit for --json: the snippet as plain text, where the words are as offsets."""
+    data = {k: v for k, v in hit.items() if k not in ("snippet_text", "snippet_matches")}
+    data.update(snippet=hit["snippet_text"], matches=hit["snippet_matches"])
+    return data
+
+
+def _header(query: str, db: str, hits: list[dict], total: int, include_duplicates: bool) -> str:
+    articles = f"{total} article{'s' if total != 1 else ''}"
+    shown = f"best {len(hits)}" + ("" if include_duplicates else " stories")
+    return click.style(
+        f"{for_terminal(query, keep_newlines=False)!r} in {db}: {articles} match; {shown} "
+        "by score (see --help)",
+        bold=True,
+    )
 
 
 def _echo_hit(hit: dict) -> None:
     day = (hit["published"] or "")[:10]
     more = f"  ({hit['versions']} versions)" if hit["versions"] > 1 else ""
-    click.echo(
-        f"{hit['id']:>7}  {day:10}  {hit['site']}  {click.style(hit['title'], bold=True)}{more}"
+    title = for_terminal(hit["title"], keep_newlines=False)
+    site = for_terminal(hit["site"], keep_newlines=False)
+    click.echo(f"{hit['id']:>7}  {day:10}  {site}  {click.style(title, bold=True)}{more}")
+    text = for_terminal(hit["snippet_text"], keep_newlines=False)
+    marked, last = [], 0
+    for start, end in hit["snippet_matches"]:
+        marked += [text[last:start], click.style(text[start:end], fg="yellow", bold=True)]
+        last = end
+    click.echo(f"         {''.join(marked) + text[last:]}")
+    click.echo(f"         {for_terminal(display_url(hit['url']), keep_newlines=False)}")
+
+
+def display_url(url: str) -> str:
+    """The URL as a person reads it: UTF-8 percent-escapes decoded (고양시 instead of
+    %EA%B3%A0...), escapes of ASCII (%20, %2F, %3F) and of invisible characters left as they
+    are, so that the shown URL still opens the same page."""
+    return _ESCAPES.sub(_decoded, url)
+
+
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _decoded(match: re.Match[str]) -> str:
+    try:
+        text = unquote_to_bytes(match.group()).decode("utf-8")
+    except UnicodeDecodeError:
+        return match.group()
+    return "".join(
+        quote(ch, safe="") if ch.isascii() or not ch.isprintable() else ch for ch in text
     )
-    text = re.sub(
-        "<mark>(.*?)</mark>",
-        lambda m: click.style(m.group(1), fg="yellow", bold=True),
-        hit["snippet"],
-    )
-    click.echo(f"         {text}")
-    click.echo(f"         {hit['url']}")

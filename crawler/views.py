@@ -22,7 +22,7 @@ class View:
 VIEWS: dict[str, View] = {
     "latest_articles": View(
         """
-        SELECT a.id, a.site, a.published, a.title, a.subtitle, a.section, a.author, a.url,
+        SELECT a.id, a.title, a.site, a.published, a.author, a.section, a.subtitle, a.url,
                a.dup_of
         FROM articles a
         ORDER BY a.published DESC, a.id DESC
@@ -95,7 +95,7 @@ VIEWS: dict[str, View] = {
     ),
     "story_versions": View(
         """
-        SELECT coalesce(a.dup_of, a.id) AS story, a.id, a.site, a.published, a.title, a.url,
+        SELECT coalesce(a.dup_of, a.id) AS story, a.id, a.title, a.site, a.published, a.url,
                a.dup_of IS NULL AS canonical, a.similarity
         FROM articles a
         WHERE a.dup_of IS NOT NULL

@@ -24,10 +24,17 @@ MAX_LEARNED_LEN = 200
 # footer promo); counting only the edge lines keeps the table small: ~6 rows per article.
 EDGE_LINES = (2, 4)  # first, last
 
+# A line seen in fewer than MIN_ARTICLES articles and not again in the site's FORGET_AFTER newest
+# articles is no boilerplate; it is forgotten (checked every PRUNE_EVERY articles of the site).
+# Without this the table kept every edge line ever seen: ~1.5 KB per article, all single
+# sightings (issue 13).
+FORGET_AFTER = 100
+PRUNE_EVERY = 50
+
 BOILERPLATE_DDL = """
 CREATE TABLE IF NOT EXISTS boilerplate_lines(
     site TEXT NOT NULL, line_hash TEXT NOT NULL, line TEXT NOT NULL,
-    articles INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (site, line_hash))
+    articles INTEGER NOT NULL DEFAULT 0, last_seen INTEGER, PRIMARY KEY (site, line_hash))
 """
 
 
@@ -53,20 +60,25 @@ class BoilerplateMemory:
         # (site, line) pairs that reached min_articles since the last `take_learned()`: the
         # articles stored before that still carry the line (see `reclean_learned`).
         self.learned: list[tuple[str, str]] = []
+        self._observed: dict[str, int] = {}
 
-    def observe(self, db, site: str, lines) -> None:
+    def observe(self, db, site: str, lines, article_id: int | None = None) -> None:
         conn = _connection(db)
         for line in dict.fromkeys(lines):  # one article counts once per line
             if not line or len(line) > MAX_LEARNED_LEN:
                 continue
             (count,) = conn.execute(
-                "INSERT INTO boilerplate_lines(site, line_hash, line, articles) "
-                "VALUES (?, ?, ?, 1) ON CONFLICT(site, line_hash) "
-                "DO UPDATE SET articles = articles + 1 RETURNING articles",
-                (site, line_hash(line), line),
+                "INSERT INTO boilerplate_lines(site, line_hash, line, articles, last_seen) "
+                "VALUES (?, ?, ?, 1, ?) ON CONFLICT(site, line_hash) "
+                "DO UPDATE SET articles = articles + 1, last_seen = excluded.last_seen "
+                "RETURNING articles",
+                (site, line_hash(line), line, article_id),
             ).fetchone()
             if count == self.min_articles:
                 self.learned.append((site, line))
+        self._observed[site] = self._observed.get(site, 0) + 1
+        if self._observed[site] % PRUNE_EVERY == 0:
+            prune(db, site, self.min_articles)
 
     def take_learned(self) -> list[tuple[str, str]]:
         learned, self.learned = self.learned, []
@@ -86,7 +98,7 @@ class BoilerplateMemory:
         if article.get("site") and article.get("body"):
             lines = article["body"].split("\n")
             head, tail = EDGE_LINES
-            self.observe(db, article["site"], lines[:head] + lines[head:][-tail:])
+            self.observe(db, article["site"], lines[:head] + lines[head:][-tail:], article_id)
 
     def is_boilerplate(self, site: str | None, line: str) -> bool:
         if self.db is None or not site or len(line) > MAX_LEARNED_LEN:
@@ -103,6 +115,20 @@ class BoilerplateMemory:
         except sqlite3.OperationalError:
             return False  # a store not yet migrated has learned nothing
         return bool(row) and row[0] >= self.min_articles
+
+
+def prune(db, site: str, min_articles: int = MIN_ARTICLES) -> int:
+    """Forget the site's lines seen too rarely to be boilerplate; returns how many went."""
+    return (
+        _connection(db)
+        .execute(
+            "DELETE FROM boilerplate_lines WHERE site = ? AND articles < ? "
+            "AND coalesce(last_seen, 0) < "
+            "(SELECT id FROM articles WHERE site = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            (site, min_articles, site, FORGET_AFTER),
+        )
+        .rowcount
+    )
 
 
 RECLEANED = "_recleaned"

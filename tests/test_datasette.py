@@ -11,6 +11,7 @@ import time
 import tomllib
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -37,17 +38,17 @@ def plugin_installed() -> bool:
     return any(ep.value == PLUGIN for ep in entry_points(group="datasette"))
 
 
-@pytest.fixture(scope="module")
-def datasette_url(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("datasette")
-    make_store(tmp / "news.db").close()
+@contextmanager
+def serve(path: Path):
+    """A fresh `datasette serve` of the store, default settings, on 127.0.0.1; yields its URL."""
+    tmp = path.parent
     port = free_port()
-    command = [sys.executable, "-m", "datasette", "serve", str(tmp / "news.db"),
+    command = [sys.executable, "-m", "datasette", "serve", str(path),
                "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
     if not plugin_installed():
         # the project is not pip-installed here: load the same module the entry point names
         shim = tmp / "plugins"
-        shim.mkdir()
+        shim.mkdir(exist_ok=True)
         (shim / "krnews_plugin.py").write_text(f"from {PLUGIN} import *  # noqa: F403\n")
         command += ["--plugins-dir", str(shim)]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -67,6 +68,38 @@ def datasette_url(tmp_path_factory):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def datasette_url(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("datasette")
+    make_store(tmp / "news.db").close()
+    with serve(tmp / "news.db") as base:
+        yield base
+
+
+def test_a_cold_datasette_answers_its_first_search_and_every_canned_query(tmp_path):
+    # issue 13: the analyser used to load inside the first search, past Datasette's 1 s limit
+    # (HTTP 400 "SQL query took too long"); a new process, default settings, search first
+    make_store(tmp_path / "news.db").close()
+    with serve(tmp_path / "news.db") as base:
+        rows = get_json(base, "/news/articles.json", _search="고양시는", _shape="array")
+        assert {row["id"] for row in rows} == {1, 2, 13, 24, 31, 32}
+        params = {
+            "search": {"q": "축제"},
+            "site_articles": {"site": "goyang-ilbo", "since": "2020-01-01", "until": "2030-01-01"},
+            "story_of_article": {"article_id": 13},
+            "failed_fetches": {"since": "2020-01-01"},
+        }
+        for name, values in params.items():
+            # an error (a 400 past the time limit) raises; failed_fetches is empty here
+            rows = get_json(base, f"/news/{name}.json", _shape="array", **values)
+            assert rows or name == "failed_fetches", name
+
+
+def test_sqlite_utils_cannot_see_the_contentless_index_and_docs_say_what_to_use():
+    schema = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    assert "sqlite-utils search news.db articles" in schema and "sqlite-utils query" in schema
 
 
 def test_entry_point_is_declared_in_pyproject():
@@ -110,3 +143,13 @@ def test_descriptions_and_canned_queries_are_served(datasette_url):
 def test_view_and_canned_query_without_search(datasette_url):
     rows = get_json(datasette_url, "/news/story_of_article.json", article_id=13, _shape="array")
     assert [(row["id"], row["canonical"]) for row in rows] == [(1, 1), (13, 0)]
+
+
+def test_database_page_opens_on_articles_not_internal_tables(datasette_url):
+    with urllib.request.urlopen(f"{datasette_url}/news", timeout=30) as page:
+        html = page.read().decode()
+    assert "select * from articles</textarea>" in html
+    assert "_sqlite_migrations</textarea>" not in html
+    meta = get_json(datasette_url, "/-/metadata.json")["databases"]["news"]["tables"]
+    assert meta["dedup_bands"]["hidden"] and meta["articles"]["facets"] == ["site", "section"]
+    assert "`" not in " ".join(meta["articles"]["columns"].values())

@@ -99,7 +99,13 @@ def test_resave_edited_updates_row_and_reindexes_fts(store, monkeypatch):
     article_id, _ = store.save_article(article("https://a.kr/1"))
     calls = []
     monkeypatch.setattr(fts, "delete_article", lambda db, i: calls.append(("delete", i)))
-    monkeypatch.setattr(fts, "index_article", lambda db, i, t, s, b: calls.append(("index", i, b)))
+    monkeypatch.setattr(
+        fts,
+        "index_article",
+        lambda db, i: calls.append(
+            ("index", i, db.execute("SELECT body FROM articles WHERE id = ?", [i]).fetchone()[0])
+        ),
+    )
     assert store.save_article(article("https://a.kr/1", body=OTHER)) == (article_id, True)
     assert store.article(article_id)["body"] == OTHER
     assert calls == [("delete", article_id), ("index", article_id, OTHER)]

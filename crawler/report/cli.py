@@ -33,6 +33,15 @@ def parse_since(value: str, now: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+FORMAT_OF_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md",
+                    ".json": "json", ".txt": "text"}  # fmt: skip
+
+
+def format_for(output: Path | None) -> str:
+    """The format a file name asks for (`r.md` is Markdown); text for stdout or other names."""
+    return FORMAT_OF_SUFFIX.get(output.suffix.lower(), "text") if output is not None else "text"
+
+
 def open_store(db: Path) -> sqlite3.Connection:
     """Read-only: a report never creates, migrates or locks the store a crawl is writing."""
     if not db.is_file():
@@ -86,7 +95,8 @@ def build_report(
     "fmt",
     type=click.Choice(sorted(RENDERERS)),
     default=None,
-    help="html, md, json or text; default: html when -o ends in .html, text otherwise.",
+    help="html, md, json or text; default: from the name of -o (.html, .md, .json, .txt), "
+    "text on stdout.",
 )
 @click.option(
     "-o",
@@ -124,7 +134,7 @@ def report_command(
     except sqlite3.DatabaseError as exc:
         raise click.UsageError(f"{db}: not a readable crawl store ({exc})") from exc
     if fmt is None:
-        fmt = "html" if output is not None and output.suffix in (".html", ".htm") else "text"
+        fmt = format_for(output)
     if output is not None:
         output.write_text(RENDERERS[fmt](report), encoding="utf-8")
     if check:

@@ -125,9 +125,10 @@ def _article_counts(
     rows = conn.execute(
         f"""SELECT site, COUNT(*) AS total, MIN(t) AS first_t, MAX(t) AS newest_t,
                    SUM(t >= :now - 1) AS n24h, SUM(t >= :week_ago) AS n7d,
-                   SUM(t >= :since) AS nperiod,
+                   SUM(fetched >= :since) AS nperiod,
                    SUM(t >= :base_start AND t < :week_ago) AS nbase
-            FROM (SELECT site, {ARTICLE_TIME} AS t FROM articles) GROUP BY site""",
+            FROM (SELECT site, {ARTICLE_TIME} AS t, julianday(fetched_at) AS fetched
+                  FROM articles) GROUP BY site""",
         {**params, "week_ago": week_ago, "base_start": base_start},
     )
     for row in rows:
@@ -275,8 +276,9 @@ def _health(
 def _duplicates(conn: sqlite3.Connection, sites: dict[str, SiteReport], params: dict) -> None:
     copies = dict(
         conn.execute(
-            f"""SELECT a.site, COUNT(*) FROM articles a JOIN articles c ON c.id = a.dup_of
-                WHERE c.site != a.site AND {article_time("a")} >= :since GROUP BY a.site""",
+            """SELECT a.site, COUNT(*) FROM articles a JOIN articles c ON c.id = a.dup_of
+                WHERE c.site != a.site AND julianday(a.fetched_at) >= :since
+                GROUP BY a.site""",
             params,
         ).fetchall()
     )

@@ -47,6 +47,8 @@ class SiteReport:
     articles_total: int = 0
     articles_24h: int = 0
     articles_7d: int = 0
+    # stored by the crawls in the period (by fetch time, as the site_health view counts); the
+    # 24h/7d figures and the charts go by publication time (a site's own freshness)
     articles_period: int = 0
     usual_per_day: float | None = None  # None: too little history to know
     errors_by_kind: dict[str, int] = field(default_factory=dict)  # latest run

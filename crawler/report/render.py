@@ -11,6 +11,7 @@ import jinja2
 from crawler.report import charts
 from crawler.report.formats import NO_VALUE, age, kst, pct
 from crawler.report.model import Report, SiteReport
+from crawler.terminal import for_terminal
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("crawler.report", "templates"),
@@ -18,9 +19,6 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=False,
 )
-# C0/C1 controls (ESC starts terminal escape sequences) and bidi overrides that could make a
-# headline rewrite or hide other text in a terminal.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
@@ -61,7 +59,8 @@ def render_json(report: Report) -> str:
 
 
 def terminal_safe(text: str | None) -> str:
-    return _CONTROLS.sub("", text or "")
+    """Page text as the text and Markdown reports print it (crawler.terminal.for_terminal)."""
+    return for_terminal(text)
 
 
 def check_lines(report: Report) -> list[str]:
@@ -71,9 +70,12 @@ def check_lines(report: Report) -> list[str]:
 
 def render_text(report: Report) -> str:
     counts = ", ".join(f"{n} {status}" for status, n in report.status_counts().items())
+    stored = sum(s.articles_period for s in report.sites)
     lines = [
         f"crawl status {kst(report.generated)} KST  (since {kst(report.since)})",
         f"sites: {counts}",
+        f"{stored} articles stored since {kst(report.since)} (by fetch time); "
+        + "24h/7d below count by publication time",
     ]
     if report.runs:
         run = report.runs[-1]
@@ -112,7 +114,9 @@ def render_markdown(report: Report) -> str:
         "# Crawl status",
         "",
         f"Generated {kst(report.generated)}, period since {kst(report.since)} (Korea time). "
-        + f"Sites: {counts}.",
+        + f"Sites: {counts}. "
+        + f"{sum(s.articles_period for s in report.sites)} articles stored in the period (by "
+        + "fetch time); the 24 h and 7 d columns count by publication time.",
         "",
     ]
     if report.alarming:
