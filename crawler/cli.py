@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import logging
@@ -165,7 +166,7 @@ def execute_crawl(make_process, config: Config, db: str, *, sites: tuple[str, ..
     the run row (and the killed runs before it marked `interrupted`), the spider, and a run row
     that never stays `running` once this returns. `make_process()` gives the Scrapy crawler
     process, made only once the lock and the store are known to be usable."""
-    from crawler.store import Store
+    from crawler.store import Store, store_error
     from spiders.news import NewsSpider
 
     started = time.monotonic()
@@ -188,6 +189,16 @@ def execute_crawl(make_process, config: Config, db: str, *, sites: tuple[str, ..
             )
             store.db.conn.commit()
             run_id = store.start_run(list(names), os.getpid())
+            try:
+                # Site rows before Scrapy starts: a store that cannot take them (a full disk)
+                # is one line here, not a traceback out of the spider's set-up.
+                for site in config.sites:
+                    if site.name in names:
+                        store.upsert_site(site.name, site.home, site.profile)
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    store.finish_run(run_id, "failed", EX_IOERR, {})
+                raise store_error(db, exc) from None
         process = make_process()
         crawler = process.create_crawler(NewsSpider)
         crawler.settings.set("KRNEWS_STARTED", started, priority="cmdline")
@@ -369,8 +380,9 @@ def demo(db: str, port: int, verbose: bool) -> None:
     from crawler.demo.server import DemoSites
     from crawler.sites import parse_config
 
+    demo_sites = DemoSites(port=port)
     try:
-        demo_sites = DemoSites(port=port).__enter__()
+        demo_sites.start()
     except OSError as exc:
         click.echo(
             f"krnews: cannot serve the demo sites on port {port}: {exc.strerror or exc}; "
@@ -378,7 +390,7 @@ def demo(db: str, port: int, verbose: bool) -> None:
             err=True,
         )
         sys.exit(EX_UNAVAILABLE)
-    with demo_sites as sites:
+    with contextlib.closing(demo_sites) as sites:
         lines = [f'[[site]]\nname = "{s["name"]}"\nhome = "{s["home"]}"\n' for s in sites.sites]
         config = parse_config("\n".join(lines), "demo sites")
         click.echo(f"Demo sites: {', '.join(s['home'] for s in sites.sites)}", err=True)

@@ -335,7 +335,8 @@ class Store:
                 f"({SCHEMA_VERSION}); upgrade krnews to open it",
             )
         # pending() only reads the small migrations table, so opening a big store stays instant
-        if MIGRATIONS.pending(self.db):
+        migrated = bool(MIGRATIONS.pending(self.db))
+        if migrated:
             MIGRATIONS.apply(self.db)
         if version != SCHEMA_VERSION:
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -345,6 +346,10 @@ class Store:
         views.install(self.db)
         if self._page_size() != PAGE_SIZE:
             self._rebuild_file()
+        if migrated:
+            # A new or upgraded store: its schema and rebuilt index sit in the WAL (~900 KB for a
+            # new one, which a nearly full disk may not have room for twice); into the file.
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _page_size(self) -> int:
         return self.db.execute("PRAGMA page_size").fetchone()[0]

@@ -165,7 +165,8 @@ class NewsSpider(scrapy.Spider):
             int(run_id) if run_id is not None else spider.store.start_run(list(spider.states), None)
         )
         for state in spider.states.values():
-            spider.store.upsert_site(state.site.name, state.site.home, state.site.profile)
+            if spider.owns_run:  # else the run's owner (crawler.cli.execute_crawl) wrote them
+                spider.store.upsert_site(state.site.name, state.site.home, state.site.profile)
             state.first_crawl = not spider._has_articles(state.site.name)
         crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)

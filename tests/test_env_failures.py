@@ -144,6 +144,20 @@ def test_a_log_file_in_a_missing_directory_exits_73_before_any_run(tmp_path):
     assert not db.exists()
 
 
+def test_demo_on_a_fixed_free_port_serves_once_and_crawls(tmp_path):
+    # README's quick start runs `krnews demo` on its fixed default port: the sites must be
+    # bound once (a second bind of the same port is "address in use").
+    probe = socket.socket()
+    probe.bind(("127.0.0.11", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    db = tmp_path / "demo.db"
+    result = krnews("demo", "--port", str(port), "--db", str(db))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert len(rows(db, "SELECT id FROM articles")) == 60
+
+
 def test_demo_with_its_port_taken_exits_69(tmp_path):
     taken = socket.socket()
     taken.bind(("127.0.0.11", 0))
@@ -158,11 +172,12 @@ def test_demo_with_its_port_taken_exits_69(tmp_path):
 
 @contextlib.contextmanager
 def _small_tmpfs(tmp_path: Path):
-    """A 1.2 MB tmpfs (needs root), or a skip."""
+    """A 1.6 MB tmpfs (needs root): room to create a store (its schema passes through the WAL,
+    about 1.3 MB at the peak) and a few articles, not the demo's sixty; or a skip."""
     where = tmp_path / "small"
     where.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(where)],
+        ["mount", "-t", "tmpfs", "-o", "size=1600k", "tmpfs", str(where)],
         capture_output=True,
         check=False,
     )
@@ -185,9 +200,10 @@ def test_a_full_disk_is_one_line_exit_74_and_a_closed_run(tmp_path, full):
             db = tmp_path / "news.db"
             with Store(db) as store:
                 empty = store.db.execute("PRAGMA page_count").fetchone()[0]
+                page_size = store.db.execute("PRAGMA page_size").fetchone()[0]
             # SQLite answers SQLITE_FULL past this many pages, as on a full disk: room for the
-            # run rows and a few articles, not for sixty
-            env = {"KRNEWS_TEST_MAX_PAGES": str(empty + 60)}
+            # run rows and a few articles (about 128 KiB), not for sixty
+            env = {"KRNEWS_TEST_MAX_PAGES": str(empty + max(4, 131072 // page_size))}
         with DemoSites(port=0) as demo:
             sites = write_sites(tmp_path / "sites.toml", demo.sites)
             result = krnews("crawl", "--sites", str(sites), "--db", str(db), "-q", env=env)

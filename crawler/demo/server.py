@@ -135,7 +135,11 @@ class DemoSites:
                 {self.hosts[j % len(self.hosts)] for j in range(len(self._site_list))}
             ) < len(self._site_list)
             port = self.port + i if self.port and shared else self.port
-            server = _Server((host, port), _Handler)
+            try:
+                server = _Server((host, port), _Handler)
+            except OSError:
+                self.close()  # the sites already bound must not stay behind
+                raise
             server.demo, server.site = self, site
             server.base = f"http://{host}:{server.server_address[1]}"
             self._bases[site.name] = server.base
