@@ -14,6 +14,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
+from urllib.parse import parse_qsl
 
 from crawler.demo.render import render_article
 
@@ -90,10 +91,12 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/rss/allArticle.xml":
             body = _feed().replace(b"BASE", server.base.encode())
             return self._send(body, "application/rss+xml; charset=utf-8", etag=True)
-        if self.path.startswith(SECTION):
+        path, _, query = self.path.partition("?")
+        params = dict(parse_qsl(query))
+        if path == SECTION.split("?")[0] and params.get("sc_section_code") == "S1N1":
+            # Whatever the order of the parameters: a crawler may ask in canonical form.
             time.sleep(server.list_delay)
-            n = int(self.path.rsplit("page=", 1)[1]) if "page=" in self.path else 1
-            return self._send(_list_page(n), etag=True)
+            return self._send(_list_page(int(params.get("page", 1))), etag=True)
         if self.path.startswith("/news/articleView.html?idxno="):
             idxno = int(self.path.rsplit("=", 1)[1])
             if 1 <= idxno <= ARTICLES:
