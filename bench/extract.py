@@ -109,6 +109,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--family", help="only fixtures of this directory (e.g. unknown)")
+    parser.add_argument(
+        "--real", type=int, default=185, help="real-size pages from ../shared/corpus (0: none)"
+    )
     args = parser.parse_args()
     pages = [f for f in fixtures() if not args.family or f.family == args.family]
     generic = lambda f: run_ours(f, profile="generic")
@@ -145,7 +148,40 @@ def main() -> int:
         f"speed-up vs trafilatura: {ours_pps / tra_pps:.1f}x (profiles), "
         f"{gen_pps / tra_pps:.1f}x (generic only)"
     )
+    if args.real:
+        real_size(args.real, min(args.rounds, 2))
     return 0
+
+
+def real_size(n: int, rounds: int) -> None:
+    """The same extractors on real-size pages (the fixtures average a few KB, real pages
+    ~140 KB): speed only; bench/corpus.py scores their accuracy."""
+    import corpus_gate
+
+    if not (corpus_gate.CORPUS / "truth.json").is_file():
+        print("-- real-size pages: ../shared/corpus not found --")
+        return
+    real = corpus_gate.pages(n)
+    mean_kib = sum(len(p.body) for p in real) / len(real) / 1024
+    runs = {
+        "ours (profiles)": corpus_gate.ours,
+        "ours (generic only)": lambda p: corpus_gate.ours(p, "generic"),
+        "trafilatura": lambda p: trafilatura.extract(p.body, url=p.url) or "",
+    }
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(rounds):
+        for name, run in runs.items():
+            start = time.process_time()
+            for page in real:
+                run(page)
+            best[name] = min(best[name], time.process_time() - start)
+    print(f"-- real-size pages ({len(real)} from shared/corpus, {mean_kib:.0f} KiB mean) --")
+    for name, elapsed in best.items():
+        print(f"{name:<22} {len(real) / elapsed:8.1f} pages/s")
+    print(
+        f"speed-up vs trafilatura on real pages: "
+        f"{best['trafilatura'] / best['ours (profiles)']:.1f}x (profiles)"
+    )
 
 
 if __name__ == "__main__":

@@ -322,13 +322,16 @@ def _winner(top: Node) -> Node | None:
     # (section label, headline, byline): the child is the body.
     while True:
         prose = best.chars - best.links
+        scored = [kid for kid in best.children if kid.scored]
         inner = [
             kid
-            for kid in best.children
-            if kid.scored
-            and kid.chars - kid.links >= TIGHTEN_SHARE * prose
+            for kid in scored
+            if kid.chars - kid.links >= TIGHTEN_SHARE * prose
             and kid.score >= TIGHTEN_SCORE * best.score
         ]
+        # The only child with paragraphs, beside a header block and a byline: a short story.
+        if not inner and len(scored) == 1 and scored[0].chars - scored[0].links >= prose / 2:
+            inner = scored
         if not inner:
             return best
         best = inner[0]
