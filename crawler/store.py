@@ -32,6 +32,7 @@ counts use it), and only when the article is new or its body changed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -349,7 +350,9 @@ class Store:
         if migrated:
             # A new or upgraded store: its schema and rebuilt index sit in the WAL (~900 KB for a
             # new one, which a nearly full disk may not have room for twice); into the file.
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # Only a saving: a statement still open on an upgraded store may refuse it.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _page_size(self) -> int:
         return self.db.execute("PRAGMA page_size").fetchone()[0]
