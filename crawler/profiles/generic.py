@@ -27,7 +27,7 @@ def _cls(*words: str) -> str:
     goes first because it is cheap and rejects nearly every element of a page."""
     loose = " or ".join(f'contains(@class,"{w}")' for w in words)
     exact = " or ".join(f'contains(concat(" ",normalize-space(@class)," ")," {w} ")' for w in words)
-    return f"({loose}) and ({exact})"
+    return f"@class and ({loose}) and ({exact})"
 
 
 # Class words, matched as whole tokens of @class.
@@ -72,15 +72,18 @@ BYLINE = (
     _X('//*[@itemprop="author"]'),
     _X('//*[@rel="author"]'),
     _X(f"//*[{_cls(*BYLINE_CLASSES)}]"),
-    _X('//*[contains(@class,"info") or contains(@id,"info") or contains(@class,"byline")]'),
+    _X(
+        '//*[@class or @id][contains(@class,"info") or contains(@id,"info") '
+        'or contains(@class,"byline")]'
+    ),
 )
 DATELINE = (
     _X("//time/@datetime"),
     _X('//*[@itemprop="datePublished"]/@content'),
     _X(f"//*[{_cls(*DATE_CLASSES)}]"),
     _X(
-        '//*[contains(@class,"date") or contains(@id,"date") or contains(@class,"info") '
-        'or contains(@id,"info")]'
+        '//*[@class or @id][contains(@class,"date") or contains(@id,"date") '
+        'or contains(@class,"info") or contains(@id,"info")]'
     ),
 )
 META_PUBLISHED = (
