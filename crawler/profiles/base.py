@@ -44,7 +44,6 @@ def _spaced_text(el) -> str:
     return normalize(el if isinstance(el, str) else " ".join(el.itertext()))
 
 
-_STRING_LENGTH = XPath("string-length(.)")
 MAX_SIGNATURE = 400  # characters: an "info" element longer than this is a container, not a line
 
 
@@ -53,11 +52,8 @@ def _signature_lines(doc, exprs: tuple[etree.XPath, ...]):
     class word ("info", "date") also matches."""
     for xp in exprs:
         for el in xp(doc):
-            if isinstance(el, str) or _STRING_LENGTH(el) <= MAX_SIGNATURE:
-                yield xp, el
-
-
-_TITLE_SEPARATORS = (" - ", " | ", " < ", " > ", " :: ", " : ", " – ", " — ")
+            if isinstance(el, str) or generic.STRING_LENGTH(el) <= MAX_SIGNATURE:
+                yield el
 
 
 def _agrees(text: str, declared: str, site_name: str | None) -> bool:
@@ -65,7 +61,9 @@ def _agrees(text: str, declared: str, site_name: str | None) -> bool:
     they glue on ("제목 - 뉴스 - 김포미래신문" and the logo's <h1> "김포미래신문")."""
     if len(text) <= 5 or text not in declared or text == site_name:
         return False
-    return declared == text or not any(declared.endswith(sep + text) for sep in _TITLE_SEPARATORS)
+    return declared == text or not any(
+        declared.endswith(sep + text) for sep in generic.TITLE_SEPARATORS
+    )
 
 
 class Profile:
@@ -228,7 +226,7 @@ class Profile:
                 pub, upd = None, None
                 # The profile's own dateline first: the generic XPaths scan the whole page.
                 for group in (self.dateline, generic.DATELINE):
-                    text = " ".join(_spaced_text(el) for _, el in _signature_lines(doc, group))
+                    text = " ".join(_spaced_text(el) for el in _signature_lines(doc, group))
                     pub, upd = dates.published_and_updated(text)
                     if pub:
                         break
@@ -243,7 +241,7 @@ class Profile:
     def author(self, doc, metas: dict, ld: dict) -> tuple[str | None, str | None]:
         name = email = None
         for xp in self.byline + generic.BYLINE:
-            for _, el in _signature_lines(doc, (xp,)):
+            for el in _signature_lines(doc, (xp,)):
                 found = bylines.parse_byline(_spaced_text(el))
                 name, email = name or found.name, email or found.email
                 if email is None and not isinstance(el, str):
@@ -301,9 +299,6 @@ class Profile:
             or normalize(metas.get("article:section"))
             or None
         )
-
-    def has_body(self, doc: html.HtmlElement) -> bool:
-        return any(xp(doc) for xp in self.body)
 
     def body_element(self, doc: html.HtmlElement) -> density.Body | None:
         """A profile whose XPaths miss falls back to the generic rules: it never drops a page."""

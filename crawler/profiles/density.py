@@ -210,11 +210,11 @@ def score(top: Node) -> list[Node]:
         if node.el.tag in PARAGRAPHS:
             points = _paragraph_points(node)
         else:
-            points = 1.0 + min(node.own / 100.0, 3.0) if node.own >= MIN_PARAGRAPH else 0.0
-            # The div is itself the container of its own text.
-            if points:
-                _init(node, candidates)
-                node.score += points
+            # A container with text of its own (_is_paragraph checked its length) is itself
+            # the container of that text.
+            points = 1.0 + min(node.own / 100.0, 3.0)
+            _init(node, candidates)
+            node.score += points
         if not points:
             continue
         ancestor, level = node.parent, 0

@@ -165,7 +165,7 @@ def _hint(*words: str) -> Hint:
 # the fallbacks cost a few elements of a page, not a join of every container's text.
 BYLINE_HINT = _hint(*bylines.ROLES, "기자명", "글쓴이", "작성자")
 DATELINE_HINT = _hint(*bylines.ROLES, *dates.LABEL_WORDS)
-_STRING_LENGTH = _X("string-length(.)")
+STRING_LENGTH = _X("string-length(.)")
 _STRING = _X("string(//body)")
 
 
@@ -187,7 +187,7 @@ def short_texts(doc: html.HtmlElement, hint: Hint = DATELINE_HINT):
         best = None
         while el is not None and el.tag != "body":
             if el.tag in _SHORT_TAGS:
-                if _STRING_LENGTH(el) > 4 * _MAX_SHORT:
+                if STRING_LENGTH(el) > 4 * _MAX_SHORT:
                     break
                 text = normalize(" ".join(el.itertext()))
                 if len(text) > _MAX_SHORT:
@@ -204,11 +204,15 @@ def short_texts(doc: html.HtmlElement, hint: Hint = DATELINE_HINT):
 _CONTAINS = _X("//body//text()[contains(., $s)]")
 
 
+# What <title> and og:title put between the headline, the section and the site name.
+TITLE_SEPARATORS = (" - ", " | ", " < ", " :: ", " : ", " – ", " — ", " > ")
+
+
 def title_in_page(doc: html.HtmlElement, declared: str) -> str | None:
     """The longest head of `declared` (og:title/<title>, site name glued on) that the page
     also shows as one element's whole text: "제목 - 신문" -> "제목"."""
     heads = [declared]
-    for sep in (" - ", " | ", " < ", " :: ", " : ", " – ", " — ", " > "):
+    for sep in TITLE_SEPARATORS:
         heads += [declared.rsplit(sep, n)[0] for n in (1, 2) if sep in declared]
     for head in sorted({h.strip() for h in heads if len(h.strip()) > 5}, key=len, reverse=True):
         for node in _CONTAINS(doc, s=head[:12]):
@@ -216,7 +220,7 @@ def title_in_page(doc: html.HtmlElement, declared: str) -> str | None:
             if node.is_tail and el is not None:
                 el = el.getparent()
             for _ in range(4):
-                if el is None or _STRING_LENGTH(el) > 4 * len(head) + 200:
+                if el is None or STRING_LENGTH(el) > 4 * len(head) + 200:
                     break
                 if el.tag in _TITLE_TAGS and normalize(el.text_content()) == head:
                     return head
@@ -238,7 +242,7 @@ def heading_before(doc: html.HtmlElement, body: html.HtmlElement) -> str | None:
     for el in doc.iter():
         if el is body:
             break
-        if el.tag not in _HEADING_TAGS or _STRING_LENGTH(el) > 600:
+        if el.tag not in _HEADING_TAGS or STRING_LENGTH(el) > 600:
             continue
         text = normalize(el.text_content())
         if (
@@ -263,7 +267,7 @@ def best_body(doc: html.HtmlElement) -> density.Body | None:
         return named or guess
     # A class word names the body on most sites, but "entry-content" also names a gallery
     # widget: the named element wins unless far more prose stands elsewhere.
-    return named if _STRING_LENGTH(named.element) >= guess.prose / 2 else guess
+    return named if STRING_LENGTH(named.element) >= guess.prose / 2 else guess
 
 
 # A body XPath that matches an empty shell (a lazy-loaded container, a teaser slot) has missed.
@@ -274,6 +278,6 @@ def first_body(doc: html.HtmlElement, exprs: tuple[etree.XPath, ...]) -> density
     """The first element a body XPath selects that holds text."""
     for xp in exprs:
         for el in xp(doc):
-            if _STRING_LENGTH(el) >= MIN_BODY_TEXT:
+            if STRING_LENGTH(el) >= MIN_BODY_TEXT:
                 return density.Body(el, el)
     return None
