@@ -209,11 +209,12 @@ _PARTS = re.compile(r"[\s_\-]+")
 
 def element_kind(el) -> str | None:
     """The boilerplate kind an element's class and id announce, or None."""
-    return _words_kind(f"{el.get('class', '')} {el.get('id', '')}".lower())
+    return words_kind(f"{el.get('class', '')} {el.get('id', '')}".lower())
 
 
 @functools.lru_cache(maxsize=8192)
-def _words_kind(words: str) -> str | None:
+def words_kind(words: str) -> str | None:
+    """The boilerplate kind of lower-cased class and id words ("view-copyright sns_share")."""
     # Tokens whole ("view-copyright") and in parts ("view", "copyright"), so that one word list
     # serves "share-box", "sns_share" and "btn-share" alike. Cached: a site repeats its classes
     # on every page, and the answer depends on the string alone.

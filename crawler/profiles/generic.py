@@ -17,17 +17,10 @@ from lxml import etree, html
 
 from crawler import boilerplate, bylines, dates
 from crawler.profiles import density
+from crawler.profiles.lookup import ByAttr, ByClass, ByTag, ClassContains, Having, NextSibling
 from crawler.text import normalize
 
 _X = etree.XPath
-
-
-def _cls(*words: str) -> str:
-    """An XPath predicate: @class has one of `words` as a whole token. The plain substring test
-    goes first because it is cheap and rejects nearly every element of a page."""
-    loose = " or ".join(f'contains(@class,"{w}")' for w in words)
-    exact = " or ".join(f'contains(concat(" ",normalize-space(@class)," ")," {w} ")' for w in words)
-    return f"@class and ({loose}) and ({exact})"
 
 
 # Class words, matched as whole tokens of @class.
@@ -47,44 +40,33 @@ DATE_CLASSES = (
 )  # fmt: skip
 
 TITLE = (
-    _X('//*[@itemprop="headline"]'),
-    _X(f"//h1[{_cls(*TITLE_CLASSES)}]"),
-    _X(f"//h2[{_cls(*TITLE_CLASSES)}]"),
-    _X("//article//h1"),
-    _X(f"//*[{_cls(*HEADLINE_CLASSES)}]"),
-    _X("//h1"),
-    _X("//h2"),
+    ByAttr("itemprop", "headline"),
+    ByClass(*TITLE_CLASSES, tags=("h1",)),
+    ByClass(*TITLE_CLASSES, tags=("h2",)),
+    ByTag("h1", inside="article"),
+    ByClass(*HEADLINE_CLASSES),
+    ByTag("h1"),
+    ByTag("h2"),
 )
-SUBTITLE = (_X(f"//*[{_cls(*SUBTITLE_CLASSES)}]"),)
+SUBTITLE = (ByClass(*SUBTITLE_CLASSES),)
 # Where an unknown layout prints its deck: right after the headline, a short heading or a
 # paragraph whose class says "sub" or "deck" ("Headline_sub__R2m", "bo_v_sub", "post-deck").
+_DECK_WORDS = ("sub", "deck")
 DECK_AFTER_HEADLINE = (
-    _X(
-        "//h1/following-sibling::*[1][self::h2 or self::h3 or self::p or self::div]"
-        '[not(.//a)][contains(@class,"sub") or contains(@class,"deck") or self::h2]'
-    ),
-    _X(
-        "//header[.//h1 or .//h2]/following-sibling::*[1][self::p or self::div or self::h3]"
-        '[not(.//a)][contains(@class,"sub") or contains(@class,"deck")]'
-    ),
+    NextSibling(ByTag("h1"), ("h2", "h3", "p", "div"), _DECK_WORDS, tags_without_class=("h2",)),
+    NextSibling(Having(ByTag("header"), "h1", "h2"), ("p", "div", "h3"), _DECK_WORDS),
 )
 BYLINE = (
-    _X('//*[@itemprop="author"]'),
-    _X('//*[@rel="author"]'),
-    _X(f"//*[{_cls(*BYLINE_CLASSES)}]"),
-    _X(
-        '//*[@class or @id][contains(@class,"info") or contains(@id,"info") '
-        'or contains(@class,"byline")]'
-    ),
+    ByAttr("itemprop", "author"),
+    ByAttr("rel", "author"),
+    ByClass(*BYLINE_CLASSES),
+    ClassContains(("info", "byline"), ids=("info",)),
 )
 DATELINE = (
-    _X("//time/@datetime"),
-    _X('//*[@itemprop="datePublished"]/@content'),
-    _X(f"//*[{_cls(*DATE_CLASSES)}]"),
-    _X(
-        '//*[@class or @id][contains(@class,"date") or contains(@id,"date") '
-        'or contains(@class,"info") or contains(@id,"info")]'
-    ),
+    ByTag("time", value_of="datetime"),
+    ByAttr("itemprop", "datePublished", value_of="content"),
+    ByClass(*DATE_CLASSES),
+    ClassContains(("date", "info"), ids=("date", "info")),
 )
 META_PUBLISHED = (
     "article:published_time", "og:article:published_time", "og:regdate", "datepublished",
@@ -104,14 +86,11 @@ BODY_CLASSES = (
     "td-post-content", "article-content", "article_content", "news-content", "view_content",
     "view-content", "read_body", "art_body", "cont_view",
 )  # fmt: skip
-BODY = (
-    _X('//*[@itemprop="articleBody"]'),
-    _X(
-        '//*[@id="article-view-content-div" or @id="articleBody" or @id="article_body" '
-        'or @id="articleText" or @id="news_body_area" or @id="textBody" or @id="CmAdContent"]'
-    ),
-    _X(f"//*[{_cls(*BODY_CLASSES)}]"),
-)
+BODY_IDS = (
+    "article-view-content-div", "articleBody", "article_body", "articleText", "news_body_area",
+    "textBody", "CmAdContent",
+)  # fmt: skip
+BODY = (ByAttr("itemprop", "articleBody"), ByAttr("id", *BODY_IDS), ByClass(*BODY_CLASSES))
 # Removed inside any body, besides boilerplate.DOM_WORDS classes.
 REMOVE = (
     _X('.//*[@role="navigation" or @role="complementary" or @aria-hidden="true"]'),
