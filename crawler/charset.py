@@ -26,6 +26,12 @@ MAX_BAD_BYTES = 4
 # UTF-8 Hangul read as Latin-1/CP1252 turns into "ê³ ì–‘"-like runs: a lead byte in the
 # Latin-1 letters range followed by one or two continuation-range characters.
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152-\u0178\u2013-\u203a\u20ac\u2122]")
+# The same two characters as UTF-8 bytes, for text still in its UTF-8 bytes: a pattern that
+# starts with one byte is scanned for in C, where the character class above is tried at every
+# position (0.5 ms on a real-size page against about 0.05).
+_MOJIBAKE_UTF8 = re.compile(
+    rb"\xc3[\x82-\xb4](?:\xc2[\x80-\xbf]|\xc5[\x92-\xb8]|\xe2\x80[\x93-\xba]|\xe2\x82\xac|\xe2\x84\xa2)"
+)
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 SINGLE_BYTE = frozenset({"cp1252", "iso8859-1", "latin-1", "iso-8859-1", "ascii", "windows-1252"})
 
@@ -93,7 +99,7 @@ def _try(body: bytes, codec: str) -> str | None:
         # Valid UTF-8 is UTF-8 whatever it holds: a page whose CMS once stored some text read as
         # Latin-1 gets those runs repaired, and the rest (a German "ß" before a soft hyphen
         # matches the pattern too) is kept as it is. Losing the article is never the answer.
-        return repair_mojibake(text)
+        return repair_mojibake(text) if _MOJIBAKE_UTF8.search(body) else text
     return None if looks_like_mojibake(text) else text
 
 

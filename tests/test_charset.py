@@ -4,7 +4,13 @@ import codecs
 
 import pytest
 
-from crawler.charset import CharsetError, decode_html, looks_like_mojibake
+from crawler.charset import (
+    _MOJIBAKE,
+    _MOJIBAKE_UTF8,
+    CharsetError,
+    decode_html,
+    looks_like_mojibake,
+)
 
 # "똠방각하 쓔렌" has syllables outside KS X 1001: EUC-KR proper cannot encode them, CP949 can.
 KOREAN = "고양시 최성 시장, 똠방각하 쓔렌 기사입력 2017/07/09 [14:18]"
@@ -114,3 +120,14 @@ def test_random_bytes_are_refused_with_a_reason() -> None:
     with pytest.raises(CharsetError) as caught:
         decode_html(bytes(range(128, 256)) * 50, {"content-type": "text/html; charset=utf-8"})
     assert "utf-8" in caught.value.reason
+
+
+def test_the_byte_pattern_finds_exactly_what_the_text_pattern_finds() -> None:
+    """The UTF-8 fast path reads the bytes; it must agree with the character pattern on every
+    lead and continuation character near the ranges' edges."""
+    seconds = [*range(0x7E, 0xC1), *range(0x150, 0x17A), *range(0x2010, 0x2040)]
+    seconds += [0x20AB, 0x20AC, 0x20AD, 0x2121, 0x2122, 0x2123, 0xAC00]
+    for lead in range(0xC0, 0xF6):
+        for second in seconds:
+            text = f"고양{chr(lead)}{chr(second)}시"
+            assert bool(_MOJIBAKE.search(text)) == bool(_MOJIBAKE_UTF8.search(text.encode()))

@@ -19,11 +19,13 @@ from collections.abc import Iterable
 
 from lxml import etree, html
 
+_BODY_TEXT = etree.XPath("string(//body)")
+
 
 class PageIndex:
     """Elements by attribute value and by tag, each list in document order."""
 
-    __slots__ = ("_tags", "_tokens", "classes", "doc", "ids", "props", "rels")
+    __slots__ = ("_tags", "_text", "_tokens", "classes", "doc", "ids", "props", "rels")
 
     def __init__(self, doc: html.HtmlElement) -> None:
         classes: dict[str, list] = {}
@@ -46,6 +48,14 @@ class PageIndex:
         self.classes, self.ids, self.props, self.rels = classes, ids, props, rels
         self._tags: dict[str, list] = {}
         self._tokens: dict[str, list] | None = None
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The text of the page's <body> (XPath's string value), read once."""
+        if self._text is None:
+            self._text = _BODY_TEXT(self.doc)
+        return self._text
 
     def tag(self, name: str) -> list:
         """The elements of one tag, in document order."""
@@ -74,8 +84,11 @@ _LAST = threading.local()
 
 def page_index(el: html.HtmlElement) -> PageIndex:
     """The index of the document `el` belongs to (built on the first lookup)."""
+    last = getattr(_LAST, "doc", None)
+    if el is last:  # nearly every call: the finders are called with the page itself
+        return _LAST.index
     doc = el.getroottree().getroot()
-    if getattr(_LAST, "doc", None) is not doc:
+    if last is not doc:
         _LAST.index = PageIndex(doc)
         _LAST.doc = doc
     return _LAST.index
