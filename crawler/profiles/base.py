@@ -144,6 +144,13 @@ class Profile:
             density = blocks.link_density(body_el)  # a list of headlines? crawler.verdict says
             images = blocks.take_images(body_el, url, self.captions + generic.CAPTIONS)
             paragraphs = blocks.text_blocks(body_el)
+            lead = generic.lead_before(doc, body.anchor)
+            if lead is not None:
+                lines = blocks.text_blocks(copy.deepcopy(lead))
+                if lines and not (paragraphs and lines[0] in paragraphs[0]) and lines[0] != title:
+                    paragraphs[:0] = lines
+                    # A lead the deck rules also took is the body's first paragraph, once.
+                    subtitle = None if subtitle in lines else subtitle
         if author is None or email is None:
             author, email = self.byline_in_body(paragraphs, author, email)
         return {
@@ -302,4 +309,4 @@ class Profile:
 
     def body_element(self, doc: html.HtmlElement) -> density.Body | None:
         """A profile whose XPaths miss falls back to the generic rules: it never drops a page."""
-        return generic.first_body(doc, self.body) or generic.best_body(doc)
+        return generic.best_body(doc, self.body)

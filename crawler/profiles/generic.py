@@ -238,15 +238,68 @@ def heading_before(doc: html.HtmlElement, body: html.HtmlElement) -> str | None:
 _TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "strong", "b", "td", "div", "span", "p", "font"})
 
 
-def best_body(doc: html.HtmlElement) -> density.Body | None:
-    """The body by the priority-ordered XPaths, else by text density (crawler/profiles/
-    density.py)."""
-    named, guess = first_body(doc, BODY), density.best_body(doc)
+# A named body with this much text is the body: the density walk that would only confirm it
+# is spared (a third of an extraction on a real-size page).
+SURE_BODY = 1500
+
+
+def best_body(doc: html.HtmlElement, named_first: tuple = ()) -> density.Body | None:
+    """The body a profile's XPaths (`named_first`) or the generic ones name, unless text
+    density finds far more prose elsewhere (crawler/profiles/density.py)."""
+    named = first_body(doc, named_first) or first_body(doc, BODY)
+    if named is not None and STRING_LENGTH(named.element) >= SURE_BODY:
+        return named
+    guess = density.best_body(doc)
     if named is None or guess is None:
         return named or guess
     # A class word names the body on most sites, but "entry-content" also names a gallery
-    # widget: the named element wins unless far more prose stands elsewhere.
+    # widget, and itemprop="articleBody" sits on the first paragraph of some templates: the
+    # named element wins unless far more prose stands elsewhere.
     return named if STRING_LENGTH(named.element) >= guess.prose / 2 else guess
+
+
+# The lead ("Teaser", standfirst, intro) that many templates print between the headline and
+# the body, outside the body's container: the article's first paragraph to a reader. Not the
+# "sub"/"deck" classes, which name the subtitle (stored on its own, see `deck`).
+LEAD = ClassContains(
+    ("intro", "teaser", "summary", "excerpt", "standfirst", "abstract", "lead", "lede", "perex",
+     "chapeau", "leader"),
+)  # fmt: skip
+_LEAD_NEVER = frozenset({"nav", "footer", "aside", "form", "a", "li", "button", "figcaption"})
+MIN_LEAD, MAX_LEAD = 40, 1500  # characters (a Korean sentence is short)
+_SENTENCE_END = (".", "!", "?", "…", '"', "“", "”", "»", "«", ")", ":")
+LEAD_REACH = 4  # levels up from the body and from the lead to where their branches meet
+
+
+def lead_before(doc: html.HtmlElement, anchor: html.HtmlElement) -> html.HtmlElement | None:
+    """The lead block right before the body `anchor`: an element whose class says intro or
+    teaser, with one to a few sentences of prose and hardly a link, whose branch meets the
+    body's within LEAD_REACH levels and comes before it."""
+    found = None
+    body_line = [anchor, *anchor.iterancestors()][: LEAD_REACH + 1]
+    for el in LEAD(doc):
+        if el.tag in _LEAD_NEVER:
+            continue
+        branch = [el, *el.iterancestors()]
+        if anchor in branch or any(a.tag in _LEAD_NEVER for a in branch):
+            continue  # inside the body already, or in a link or list of teasers
+        meet = next((a for a in branch[1 : LEAD_REACH + 1] if a in body_line), None)
+        if meet is None:
+            continue
+        mine = branch[branch.index(meet) - 1]
+        theirs = body_line[body_line.index(meet) - 1] if meet is not anchor else None
+        if theirs is None or meet.index(mine) > meet.index(theirs):
+            continue  # after the body
+        length = STRING_LENGTH(el)
+        if not MIN_LEAD <= length <= MAX_LEAD or boilerplate.element_kind(el):
+            continue
+        found = el  # the last one before the body is the nearest
+    if found is None:
+        return None
+    text = normalize(found.text_content())
+    if len(text) < MIN_LEAD or not text.endswith(_SENTENCE_END) or found.findall(".//a"):
+        return None
+    return found
 
 
 # A body XPath that matches an empty shell (a lazy-loaded container, a teaser slot) has missed.

@@ -1,0 +1,45 @@
+"""The lead ("Teaser", intro) printed between the headline and the body container is the body's
+first paragraph; teaser lists and anything after the body are not."""
+
+from __future__ import annotations
+
+from pipelines.clean import clean_article
+from pipelines.extract import extract_page
+
+BODY = "".join(
+    f"<p>고양시는 {i}일 시청에서 열린 회의에서 내년 예산안을 발표했다. 시민들은 이를 환영했다.</p>"
+    for i in range(1, 8)
+)
+LEAD = "고양시가 내년 예산을 올해보다 8% 늘린 3조 원으로 편성했다고 밝혔다. 복지 예산이 가장 크게 늘었다."
+
+
+def page(header_extra: str = "", after: str = "") -> bytes:
+    return f"""<html><head><title>고양시 내년 예산 3조 원 - 고양신문</title>
+    <meta property="og:title" content="고양시 내년 예산 3조 원"></head><body>
+    <nav><a href="/">홈</a></nav>
+    <article><header><h1>고양시 내년 예산 3조 원</h1>{header_extra}</header>
+    <div class="article-body">{BODY}</div>{after}</article>
+    <footer>ⓒ 고양신문</footer></body></html>""".encode()
+
+
+def body_of(raw: bytes) -> str:
+    return clean_article(extract_page(raw, "https://news.example.kr/news/1234"))["body"]
+
+
+def test_a_lead_before_the_body_container_opens_the_body():
+    body = body_of(page(f'<div class="article-intro"><p>{LEAD}</p></div>'))
+    assert body.split("\n")[0] == LEAD
+    assert body.count(LEAD) == 1
+
+
+def test_a_teaser_list_of_links_or_a_block_after_the_body_stays_out():
+    links = f'<div class="teaser"><p><a href="/news/2">{LEAD}</a></p></div>'
+    after = f'<div class="teaser-text"><p>{LEAD}</p></div>'
+    body = body_of(page(links, after))
+    assert LEAD not in body
+    assert body.startswith("고양시는 1일")
+
+
+def test_a_label_is_not_a_lead():
+    body = body_of(page('<p class="intro">정치</p>'))
+    assert body.startswith("고양시는 1일")
