@@ -359,10 +359,45 @@ def _winner(top: Node) -> Node | None:
         best = inner[0]
 
 
+# How far above the winner a run of repeated content blocks is looked for.
+REPEAT_REACH = 3
+
+
+def _repeated_blocks(best: Node) -> list[Node] | None:
+    """A body that a CMS writes as a run of content elements of one kind ("frame
+    frame-default" blocks, "ce-bodytext", page-builder text widgets), of which the winner is
+    one: the winner's ancestor within REPEAT_REACH levels whose siblings of the same tag and
+    class hold prose too. Those siblings are the body, in page order."""
+    node = best
+    for _ in range(REPEAT_REACH):
+        parent = node.parent
+        if parent is None:
+            return None
+        cls = node.el.get("class")
+        if cls:
+            same = [
+                kid
+                for kid in parent.children
+                if kid.el.tag == node.el.tag and kid.el.get("class") == cls and kid.chars
+            ]
+            prose = [k for k in same if k is not node and _is_prose_block(k)]
+            if prose:
+                return same
+        node = parent
+    return None
+
+
+def _is_prose_block(node: Node) -> bool:
+    return node.scored and node.chars - node.links > 80 and node.link_density < 0.25
+
+
 def _body_of(best: Node, by_class: bool) -> html.HtmlElement:
     parent = best.parent
     members = [best]
-    if parent is not None:
+    repeated = _repeated_blocks(best)
+    if repeated:
+        members = repeated
+    elif parent is not None:
         threshold = max(10.0, best.score * 0.2)
         kids = parent.children
         joined = [i for i, kid in enumerate(kids) if _joins(kid, best, threshold)]

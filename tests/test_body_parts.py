@@ -1,5 +1,6 @@
-"""The lead ("Teaser", intro) printed between the headline and the body container is the body's
-first paragraph; teaser lists and anything after the body are not."""
+"""Bodies in more than one piece: the lead ("Teaser", intro) printed between the headline and the
+body container is the body's first paragraph, teaser lists and anything after the body are not;
+a body a CMS writes as a run of content elements is all of them."""
 
 from __future__ import annotations
 
@@ -43,3 +44,21 @@ def test_a_teaser_list_of_links_or_a_block_after_the_body_stays_out():
 def test_a_label_is_not_a_lead():
     body = body_of(page('<p class="intro">정치</p>'))
     assert body.startswith("고양시는 1일")
+
+
+def test_a_body_written_as_a_run_of_content_elements_is_all_of_them():
+    frames = "".join(
+        f'<div class="frame frame-default" id="c{i}"><div class="ce-textpic">'
+        f'<div class="ce-bodytext"><p>{i}번째 단락입니다. 고양시는 내년 예산안을 발표했고, 시민들은 '
+        f"이를 환영했다. 시의회는 다음 달 심의를 시작한다. 예산은 복지와 교통에 쓰인다.</p>"
+        f"{'<p>추가 설명이 이어진다. 시는 설명회를 연다고 밝혔다.</p>' * (i % 2)}</div></div></div>"
+        for i in range(1, 5)
+    )
+    raw = f"""<html><head><title>고양시 예산</title></head><body><nav><a href="/">홈</a></nav>
+    <main><h1>고양시 내년 예산 3조 원</h1><div class="content">{frames}</div>
+    <div class="frame frame-related"><ul><li><a href="/n/2">다른 기사 제목입니다</a></li></ul>
+    </div></main></body></html>""".encode()
+    body = body_of(raw)
+    for i in range(1, 5):
+        assert f"{i}번째 단락입니다." in body
+    assert "다른 기사" not in body
