@@ -62,3 +62,17 @@ def test_a_body_written_as_a_run_of_content_elements_is_all_of_them():
     for i in range(1, 5):
         assert f"{i}번째 단락입니다." in body
     assert "다른 기사" not in body
+
+
+def test_a_caption_whose_image_never_loaded_is_not_a_paragraph():
+    figure = (
+        '<figure><picture><source srcset="/a.webp"></picture>'
+        "<figcaption>고양시청 전경. 사진=고양시 제공</figcaption></figure>"
+        '<div class="photo-caption">호수공원 산책로. 사진=독자 제공</div>'
+    )
+    raw = page().replace(
+        b'<div class="article-body">', f'<div class="article-body">{figure}'.encode()
+    )
+    body = body_of(raw)
+    assert "고양시청 전경" not in body and "호수공원 산책로" not in body
+    assert body.startswith("고양시는 1일")

@@ -97,10 +97,16 @@ def take_images(
         if url not in seen:
             seen.add(url)
             images.append({"url": url, "caption": caption})
+    # A caption whose image never loaded here (lazy <picture>, a script-set src) is still a
+    # caption, not a paragraph.
+    used.extend(_ORPHAN_CAPTIONS(root))
     for el in used:
-        if el.getparent() is not None:
+        if el is not root and el.getparent() is not None:
             el.drop_tree()
     return images
+
+
+_ORPHAN_CAPTIONS = etree.XPath('.//figcaption | .//*[contains(@class,"caption")][not(.//p)]')
 
 
 def _flatten(el: html.HtmlElement, out: list[str]) -> None:
