@@ -265,8 +265,8 @@ def _evidence(article: dict, signals: dict) -> int:
         score += 2
     if signals["og_type"] == "article":
         score += 2
-    elif signals["og_type"] in ("website", "profile", "blog"):
-        score -= 1
+    elif signals["og_type"] in ("profile", "blog"):
+        score -= 1  # not "website": many CMSes print it on every page, stories included
     if signals["article_tag"]:
         score += 1
     if signals["published"]:
