@@ -76,3 +76,17 @@ def test_a_caption_whose_image_never_loaded_is_not_a_paragraph():
     body = body_of(raw)
     assert "고양시청 전경" not in body and "호수공원 산책로" not in body
     assert body.startswith("고양시는 1일")
+
+
+def test_a_story_section_whose_class_mentions_ads_is_text_an_ad_box_is_not():
+    prose = "시의회는 다음 달 예산안 심의를 시작한다. 복지와 교통 예산이 쟁점이 될 전망이다. " * 6
+    inner = (
+        f'<section class="Report__Section--Ads"><h2>쟁점</h2><p>{prose}</p></section>'
+        '<div class="ad-box"><p>광고 문의 031-000-0000</p></div>'
+    )
+    raw = page().replace(
+        b'<div class="article-body">', f'<div class="article-body">{inner}'.encode()
+    )
+    body = body_of(raw)
+    assert prose.strip()[:40] in body
+    assert "광고 문의" not in body

@@ -44,7 +44,9 @@ def prune(
         elif (
             el.tag in boilerplate.DOM_TAGS
             or _HIDDEN.search(el.get("style", ""))
-            or (by_class and boilerplate.element_kind(el))
+            or by_class
+            and (kind := boilerplate.element_kind(el))
+            and not prose_despite(el, kind)
         ):
             doomed.append(el)
     for el in doomed:
@@ -65,6 +67,20 @@ def _src(img: html.HtmlElement) -> str | None:
         if value and not value.startswith("data:"):
             return None if _NOT_PHOTO.search(value.split("?")[0]) else value
     return None
+
+
+# Kinds whose class words some templates put on a section of the story itself
+# ("TestReport__Section--Ads": a section that carries an ad slot, "article-util-wrap"): such an
+# element holding paragraphs of prose, hardly linked, is text.
+_LOOSE_KINDS = frozenset({boilerplate.AD, boilerplate.SHARE})
+_MIN_PROSE = 200  # characters
+
+
+def prose_despite(el: html.HtmlElement, kind: str) -> bool:
+    """True when an element whose class words announce `kind` holds the story's prose."""
+    if kind not in _LOOSE_KINDS or el.find(".//p") is None:
+        return False
+    return len(el.text_content().strip()) >= _MIN_PROSE and link_density(el) < 0.3
 
 
 def _tiny(img: html.HtmlElement) -> bool:

@@ -29,6 +29,7 @@ from typing import NamedTuple
 from lxml import html
 
 from crawler import boilerplate
+from crawler.profiles import blocks
 
 # Tags whose subtree is never article text.
 SKIP_TAGS = frozenset({
@@ -134,17 +135,21 @@ def _skipped(el: html.HtmlElement, by_class: bool = True) -> bool:
     if not by_class or tag in _NEVER_BY_CLASS:
         return False
     cls, ident = get("class"), get("id")
-    return bool(cls or ident) and _furniture_words(cls or "", ident or "")
+    if not cls and not ident:
+        return False
+    kind = _furniture_words(cls or "", ident or "")
+    return kind is not None and not blocks.prose_despite(el, kind)
 
 
 @functools.lru_cache(maxsize=8192)
-def _furniture_words(cls: str, ident: str) -> bool:
-    """Class and id words of page furniture. Cached: a page repeats its classes on every
-    card of a list and a site on every page, and the regexes were a third of the walk."""
+def _furniture_words(cls: str, ident: str) -> str | None:
+    """The furniture kind that class and id words announce ("unlikely" for Readability's
+    words, else a boilerplate kind), or None. Cached: a page repeats its classes on every card
+    of a list and a site on every page, and the regexes were a third of the walk."""
     words = f"{cls} {ident}".lower()
     if UNLIKELY.search(words) and not MAYBE.search(words):
-        return True
-    return boilerplate.words_kind(words) is not None
+        return "unlikely"
+    return boilerplate.words_kind(words)
 
 
 def _class_weight(el: html.HtmlElement) -> int:
@@ -422,6 +427,10 @@ def _body_of(best: Node, by_class: bool) -> html.HtmlElement:
         for member in members:
             clone = copy.deepcopy(member.el)
             clone.tail = None
+            # Chosen as body: its own class words ("js-post-gallery") must not prune it later,
+            # as they never prune a single chosen body (blocks.prune keeps its root).
+            for attr in ("class", "id"):
+                clone.attrib.pop(attr, None)
             body.append(clone)
             originals.append(member.el)
             copies.append(clone)
