@@ -118,6 +118,45 @@ WESTERN_LINE_RULES: tuple[LineRule, ...] = (
         r"war der artikel nützlich\?|\(?noch keine bewertungen\)?|info zur bewertung)\s*[:.]*$",
         40,
     ),
+    # "Lea también: <headline>", "Read more: <headline>": a link to another story, introduced
+    # the way 관련기사 introduces one.
+    _rule(
+        RELATED,
+        r"^(?:lea(?: también| más)?|vea también|le puede interesar|puedes ver|mira|mire|"
+        r"veja também|leia também|read more|read also|also read|see also|auch lesen|"
+        r"lesen sie auch|mehr themen|zum weiterlesen|à lire aussi|lire aussi|leggi anche|"
+        r"czytaj (?:też|także|więcej)|zobacz (?:też|także))\s*[:：]\s*.{0,160}$",
+        200,
+    ),
+    _rule(
+        RELATED,
+        r"^(?:notas relacionadas|czytaj więcej w\b.*|dowiedz się więcej|schon gelesen\??|"
+        r"lust auf mehr\??|weitere informationen|weitere tourentipps|noch mehr infos für dich)"
+        r"\s*[:.…]*$",
+        60,
+    ),
+    # Buttons and links that templates print as a line of their own.
+    _rule(
+        SHARE,
+        r"^(?:zurück(?: zur (?:startseite|übersicht|listenansicht))?|back(?: to top)?|"
+        r"print recipe|jump to recipe|drukuj|pdf(?: version)?|quellen (?:anzeigen|ausblenden))"
+        r"\s*[:.…»]*$",
+        40,
+    ),
+    _rule(
+        TIPOFF,
+        r"^(?:(?:jetzt |zum )?newsletter (?:abonnieren|anmelden)|zum newsletter anmelden|"
+        r"subscribe (?:now|to (?:our|email|the)\b.*)|sign up for (?:our )?newsletter.*|"
+        r"receive our (?:\w+ )?newsletter|stay up[- ]to[- ]date\b.*)\s*[:.!]*$",
+        80,
+    ),
+    # A page's own metadata labels left as a line: "Aktualisiert:", "Last Modified:".
+    _rule(
+        CREDIT,
+        r"^(?:aktualisiert(?: am)?|last modified|release date|von|kontakt|telefon|titelbild|"
+        r"quellenangaben)\s*:?\s*$",
+        30,
+    ),
     _rule(AD, r"^[-–\s]*(?:anzeige|werbung|advertisement|publicité|pubblicità|reklama)[-–\s:]*$"),
     _rule(
         RELATED,
@@ -128,7 +167,7 @@ WESTERN_LINE_RULES: tuple[LineRule, ...] = (
     _rule(
         CREDIT,
         r"^\(?(?:fotos?|photos?|bild(?:quelle)?|credits?|crédits? photos?|image(?: illustrative)?|"
-        r"beitragsbild|foto\s*/\s*grafik)\s*:.{1,80}\)?$",
+        r"beitragsbild|titelbild|quelle|foto\s*/\s*grafik)\s*:.{1,80}\)?$",
         100,
     ),
 )

@@ -331,3 +331,36 @@ def test_caption_lines_become_the_captions_of_the_photos_that_have_none() -> Non
     ]
     assert cleaned["body"] == "\n".join(TEXT[:2])
     assert images[0]["caption"] is None  # the input article is left as it was
+
+
+# Other languages' lines of the same kinds (the corpus of real pages has them in German,
+# Spanish, Polish, English): a lead-in to another story, buttons, newsletter prompts, labels.
+WESTERN = [
+    (boilerplate.RELATED, "Lea también: Impiden ingreso a Nicaragua a reportero"),
+    (boilerplate.RELATED, "VEA TAMBIÉN: Entre heces y guaricha"),
+    (boilerplate.RELATED, "Read more: Looted colonial art returns home"),
+    (boilerplate.RELATED, "Czytaj też"),
+    (boilerplate.RELATED, "Schon gelesen?"),
+    (boilerplate.SHARE, "Zurück zur Startseite"),
+    (boilerplate.SHARE, "Print Recipe"),
+    (boilerplate.TIPOFF, "Zum Newsletter anmelden"),
+    (boilerplate.TIPOFF, "Subscribe to email updates"),
+    (boilerplate.CREDIT, "Aktualisiert:"),
+    (boilerplate.CREDIT, "Quelle: Deutscher Jagdverband (DJV)"),
+]
+WESTERN_TEXT = [
+    "Mira, la ciudad entera salió a la calle para celebrar el triunfo del equipo local.",
+    "Weitere Informationen erhalten Sie beim Ordnungsamt der Stadt unter der Rufnummer 1234.",
+    "Read more about the plan in the council's report, which was published on Monday.",
+    "Der Verein bietet einen Newsletter an, den rund 2.000 Mitglieder abonniert haben.",
+]
+
+
+@pytest.mark.parametrize(("kind", "line"), WESTERN, ids=[f"{k}:{line}" for k, line in WESTERN])
+def test_western_boilerplate_lines_are_named(kind: str, line: str) -> None:
+    assert boilerplate.line_kind(line) == kind
+
+
+def test_western_sentences_that_use_the_same_words_stay() -> None:
+    for line in WESTERN_TEXT:
+        assert boilerplate.line_kind(line) is None, line
