@@ -73,7 +73,9 @@ BODY_FURNITURE = re.compile(
     r"postmetadata|below-entry|tag-?links|(?<![a-z])tags?(?![a-z])|crumb|wp-embed|"
     r"related|newsletter|subscri|promo|advert|(?<![a-z])ads?(?![a-z])|(?<![a-z])toc(?![a-z])|"
     r"comment|respond|pager|pagination|next-?post|prev-?post|recommend|teaser|cookie|consent|"
-    r"borlabs|likes|donat|paywall|player-overlay|(?<![a-z])meta(?![a-z])|byline|dateline"
+    r"borlabs|likes|donat|paywall|player-overlay|(?<![a-z])meta(?![a-z])|byline|dateline|"
+    r"post-?author|autor(?:in)?(?:_|-|box|info|text|bio)|disclaimer|disclosure|intext-?links|"
+    r"inline-?teaser|recipe-?(?:pin|print)"
 )
 MAX_FURNITURE_SHARE = 0.3
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
