@@ -158,7 +158,7 @@ def band_keys_bulk(values: np.ndarray) -> np.ndarray:
     keys = np.zeros((len(values), dedup.BANDS), dtype=np.uint64)
     for column in range(dedup.ROWS):
         keys = (keys * dedup._MIX) ^ v[:, :, column]
-    return (keys & dedup._MASK63).astype(np.int64)
+    return (keys & dedup._KEY_MASK).astype(np.int64)
 
 
 class Signer:
