@@ -24,10 +24,9 @@ if TYPE_CHECKING:
 # `.execute`): importing sqlite-utils, and the numpy it pulls in, took most of a cold
 # `krnews search` process's time (bench/analyst.py).
 
-# bm25 weights in the index's column order (crawler.fts.COLUMNS): body, title, subtitle, and
-# `terms`, which krnews's own queries do not search. A word in the headline says more than one
-# in the body.
-BM25_WEIGHTS = (1.0, 5.0, 2.0, 0.0)
+# bm25 weights in the index's column order (crawler.fts.COLUMNS): body, title, subtitle. A
+# word in the headline says more than one in the body.
+BM25_WEIGHTS = (1.0, 5.0, 2.0)
 SNIPPET_CHARS = 160
 MARK = ("<mark>", "</mark>")
 
