@@ -128,8 +128,16 @@ def index_article(db: Database, article_id: int) -> None:
 
     The entry it had is first removed with the text it was indexed with (kept by the triggers
     when the row changed since, else the row itself), so the index never holds tokens of a text
-    it cannot name: a contentless index given the wrong text to delete is corrupt.
+    it cannot name: a contentless index given the wrong text to delete is corrupt. An entry
+    that is the row's text as it is (indexed, not queued, no old text kept) is left alone:
+    every write of the text goes through the triggers, which queue it.
     """
+    if (
+        _is_indexed(db, article_id)
+        and not _is_pending(db, article_id)
+        and not _has_stale(db, article_id)
+    ):
+        return
     _remove_stale(db, article_id)
     row = db.execute(
         "SELECT title, subtitle, body FROM articles WHERE id = ?", [article_id]
@@ -163,6 +171,13 @@ def _is_indexed(db: Database, article_id: int) -> bool:
     # docsize has one row per indexed document (columnsize is on)
     return (
         db.execute(f"SELECT 1 FROM {FTS_TABLE}_docsize WHERE id = ?", [article_id]).fetchone()
+        is not None
+    )
+
+
+def _has_stale(db: Database, article_id: int) -> bool:
+    return (
+        db.execute(f"SELECT 1 FROM {STALE_TABLE} WHERE article_id = ?", [article_id]).fetchone()
         is not None
     )
 
