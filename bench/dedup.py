@@ -127,7 +127,6 @@ def article_dict(article_id: int, body: str, when: str, tag: str = "") -> dict:
 # ---- MinHash in bulk: the same values as dedup.signature -------------------------------------
 
 _PERM_A, _PERM_B = MinHash(num_perm=dedup.NUM_PERM, seed=dedup.SEED, scheme="affine32").permutations
-_SIG_HEADER = dedup.signature_to_bytes(dedup.signature("header"))[: -4 * dedup.NUM_PERM]
 _EMPTY = np.uint32(0xFFFFFFFF)
 
 
@@ -158,7 +157,7 @@ def band_keys_bulk(values: np.ndarray) -> np.ndarray:
     keys = np.zeros((len(values), dedup.BANDS), dtype=np.uint64)
     for column in range(dedup.ROWS):
         keys = (keys * dedup._MIX) ^ v[:, :, column]
-    return (keys & dedup._MASK63).astype(np.int64)
+    return (keys & dedup._KEY_MASK).astype(np.int64)
 
 
 class Signer:
@@ -267,7 +266,7 @@ def fill(path: str, target: int) -> dict:
             a = article_dict(article_id, body, published(article_id))
             a["content_hash"] = dedup.content_hash(body)
             rows.append((article_id, *(a.get(c) for c in ARTICLE_COLUMNS), dup_of, similarity))
-            signature_rows.append((article_id, _SIG_HEADER + values.astype("<u4").tobytes()))
+            signature_rows.append((article_id, dedup.screen_bytes(values)))  # as index_signature
         conn.execute("BEGIN")
         conn.executemany(insert, rows)
         conn.executemany(

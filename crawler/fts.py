@@ -6,14 +6,21 @@ CONTRACT used by crawler/store.py:
     delete_article(db, article_id)                inside the transaction, before the row changes
 
 The index is contentless FTS5 (`content=''`): it keeps tokens only, never a second copy of the
-text (issue 13: the copy was 5.4 KB per article, more than `articles` itself). Its columns:
+text (issue 13: the copy was 5.4 KB per article, more than `articles` itself). Its columns are
+`body`, `title`, `subtitle` (body first: FTS5 marks every switch to another column in each
+position list and column 0 needs no marker, so the biggest column there is the cheapest):
 
-- `title`, `subtitle`, `body`: `crawler.korean.index_text` of each (CJK runs as overlapping
-  bigrams), so a query word matches inside longer words (고양시 in 고양시의회는). Writing the
-  phrase by hand: `articles_fts MATCH '"고양 양시"'`.
-- `terms`: every distinct word of the three, its particle or ending cut by the same table
-  the queries use (`crawler.korean.index_terms`), so `articles_fts MATCH '고양시'` typed in a
-  bare sqlite3 shell finds 고양시는, 고양시의, 고양시에서 (whole words, not 고양시의회).
+- `crawler.korean.index_text` of each (CJK runs as overlapping bigrams), so a query word
+  matches inside longer words (고양시 in 고양시의회는). Writing the phrase by hand:
+  `articles_fts MATCH '"고양 양시"'`.
+- and, at the head of `body`, the article's terms: every distinct word of the three, its
+  particle or ending cut by the same table the queries use (`crawler.korean.index_terms`), so
+  `articles_fts MATCH '고양시'` typed in a bare sqlite3 shell finds 고양시는, 고양시의,
+  고양시에서 (whole words, not 고양시의회). A term is never a bigram token nor a token of
+  Latin letters or digits alone, so no bigram phrase matches a term (krnews's own queries
+  never touch them) and no phrase runs from the terms into the body's bigrams. Until schema 4
+  the terms were a fourth column, which cost 0.23x of the text against 0.19x here: each of
+  its tokens paid a column marker (bench/store.py).
 
 A contentless index cannot read back what it indexed, so removing an article's entry needs its
 old text: `delete_article` reads the row before the caller changes it. Triggers keep the index
@@ -38,7 +45,7 @@ PENDING_TABLE = "articles_fts_pending"
 STALE_TABLE = "articles_fts_stale"
 # body first: FTS5 marks every switch to another column in each position list, column 0 needs
 # no marker, so the biggest column there saves ~1 KB per article (bench/store.py)
-COLUMNS = ("body", "title", "subtitle", "terms")
+COLUMNS = ("body", "title", "subtitle")
 _COLUMN_LIST = ", ".join(COLUMNS)
 
 # Any change to this statement makes install() rebuild the index from `articles`.
@@ -48,7 +55,7 @@ _COLUMN_LIST = ", ".join(COLUMNS)
 # fast enough on the few bigrams that start with one syllable.
 _CREATE_FTS = (
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
-    "body, title, subtitle, terms, content='', tokenize = 'unicode61 remove_diacritics 2')"
+    "body, title, subtitle, content='', tokenize = 'unicode61 remove_diacritics 2')"
 )
 _CREATE_PENDING = f"CREATE TABLE IF NOT EXISTS {PENDING_TABLE} (article_id INTEGER PRIMARY KEY)"
 _CREATE_STALE = (
@@ -107,12 +114,12 @@ def install(db: Database) -> None:
 
 
 def _values(title: str | None, subtitle: str | None, body: str | None) -> list[str]:
-    """The index's columns in order (COLUMNS) for an article's title, subtitle and body."""
+    """The index's columns in order (COLUMNS) for an article's title, subtitle and body: the
+    terms first in `body` (their positions stay small numbers), then the body's bigrams."""
     return [
-        index_text(body),
+        f"{index_terms(title, subtitle, body)} {index_text(body)}",
         index_text(title),
         index_text(subtitle),
-        index_terms(title, subtitle, body),
     ]
 
 
@@ -121,8 +128,16 @@ def index_article(db: Database, article_id: int) -> None:
 
     The entry it had is first removed with the text it was indexed with (kept by the triggers
     when the row changed since, else the row itself), so the index never holds tokens of a text
-    it cannot name: a contentless index given the wrong text to delete is corrupt.
+    it cannot name: a contentless index given the wrong text to delete is corrupt. An entry
+    that is the row's text as it is (indexed, not queued, no old text kept) is left alone:
+    every write of the text goes through the triggers, which queue it.
     """
+    if (
+        _is_indexed(db, article_id)
+        and not _is_pending(db, article_id)
+        and not _has_stale(db, article_id)
+    ):
+        return
     _remove_stale(db, article_id)
     row = db.execute(
         "SELECT title, subtitle, body FROM articles WHERE id = ?", [article_id]
@@ -131,7 +146,7 @@ def index_article(db: Database, article_id: int) -> None:
     if row is None:
         return
     db.execute(
-        f"INSERT INTO {FTS_TABLE}(rowid, {_COLUMN_LIST}) VALUES (?, ?, ?, ?, ?)",
+        f"INSERT INTO {FTS_TABLE}(rowid, {_COLUMN_LIST}) VALUES (?, ?, ?, ?)",
         [article_id, *_values(*row)],
     )
 
@@ -160,6 +175,13 @@ def _is_indexed(db: Database, article_id: int) -> bool:
     )
 
 
+def _has_stale(db: Database, article_id: int) -> bool:
+    return (
+        db.execute(f"SELECT 1 FROM {STALE_TABLE} WHERE article_id = ?", [article_id]).fetchone()
+        is not None
+    )
+
+
 def _is_pending(db: Database, article_id: int) -> bool:
     return (
         db.execute(f"SELECT 1 FROM {PENDING_TABLE} WHERE article_id = ?", [article_id]).fetchone()
@@ -172,7 +194,7 @@ def _delete_tokens(
 ) -> None:
     db.execute(
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_COLUMN_LIST}) "
-        "VALUES ('delete', ?, ?, ?, ?, ?)",
+        "VALUES ('delete', ?, ?, ?, ?)",
         [article_id, *_values(title, subtitle, body)],
     )
 

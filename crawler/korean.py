@@ -55,13 +55,16 @@ def index_text(text: str | None) -> str:
 
 
 def _bigrams_of_match(match: re.Match[str]) -> str:
-    run = match.group()
+    start = match.start()
+    return _run_tokens(match.group(), start > 0 and match.string[start - 1].isalnum())
+
+
+@lru_cache(maxsize=50_000)  # news repeats its words: a third of index_text's time (bench/search.py)
+def _run_tokens(run: str, glued: bool) -> str:
     # A run glued to a number or a Latin word (2027년, 65세, 3호선, SK하이닉스) also gets its
     # first character as a token of its own, so that such a word is an exact phrase
     # ("2027 년"): it used to be a prefix query ("2027 년*") needing a prefix index that cost
     # as much as a fifth of the text (issue 13).
-    start = match.start()
-    glued = start > 0 and match.string[start - 1].isalnum()
     return f" {run[0]} {bigrams(run)} " if glued and len(run) > 1 else f" {bigrams(run)} "
 
 
@@ -69,7 +72,7 @@ def bigrams(run: str) -> str:
     """Overlapping character bigrams of one CJK run; a one-character run stays as it is."""
     if len(run) < 2:
         return run
-    return " ".join(run[i : i + 2] for i in range(len(run) - 1))
+    return " ".join(map(str.__add__, run[:-1], run[1:]))
 
 
 def _words(*lines: str) -> list[str]:
@@ -128,12 +131,12 @@ def strip_particles(word: str) -> str:
 
 
 def index_terms(*texts: str | None) -> str:
-    """The `terms` column of the index: the distinct words of the texts, particles cut.
+    """The index's terms (the head of its `body` column): the distinct words, particles cut.
 
     What a person types into a plain FTS5 MATCH ('고양시', '체육대회') is one unicode61 token;
-    this column holds each word of the article in that form (고양시는 -> 고양시). Two-syllable
-    words and words without Hangul or Hanja are left out: the bigram columns already hold
-    exactly those tokens (시장, covid).
+    this column holds each word of the article in that form (고양시는 -> 고양시). Words of one
+    or two syllables and words without Hangul or Hanja are left out: the bigrams already hold
+    exactly those tokens (꽃, 시장, covid), so a term is never a token of the bigram text.
     """
     terms: dict[str, None] = {}
     for text in texts:
@@ -147,7 +150,7 @@ def index_terms(*texts: str | None) -> str:
 @lru_cache(maxsize=100_000)  # news repeats its words: most lookups are hits
 def _term(raw: str) -> str:
     word = strip_particles(_LEADING_PUNCT.sub("", raw))
-    if _CJK_CHAR.search(word) and not (len(word) == 2 and _CJK_RUN.fullmatch(word)):
+    if _CJK_CHAR.search(word) and not (len(word) <= 2 and _CJK_RUN.fullmatch(word)):
         return word
     return ""
 
@@ -180,8 +183,9 @@ def match_expression(query: str) -> str:
     Each word becomes one phrase of the same tokens `index_text` gives, so a word matches where
     its text occurs inside a word of the article. A word of one CJK character (꽃) is a prefix
     query, since the article has it as the first half of a bigram (꽃이). An upper-case OR between words gives alternatives
-    (고양시 축제 OR 파주시 축제). The expression is limited to the bigram columns. Returns ""
-    when the query has no searchable word.
+    (고양시 축제 OR 파주시 축제). No phrase of bigrams matches one of the article's terms
+    (crawler.fts), so the terms need no column filter. Returns "" when the query has no
+    searchable word.
     """
     alternatives = []
     for part in _OR.split(query):
@@ -191,11 +195,8 @@ def match_expression(query: str) -> str:
     if not alternatives:
         return ""
     if len(alternatives) > 1:
-        expression = " OR ".join(f"({a})" for a in alternatives)
-    else:
-        expression = alternatives[0]
-    # only the bigram columns: `terms` is for people typing whole words (crawler/fts.py)
-    return f"{{title subtitle body}} : ({expression})"
+        return " OR ".join(f"({a})" for a in alternatives)
+    return alternatives[0]
 
 
 def _phrase(word: str) -> str:

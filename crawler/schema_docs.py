@@ -142,10 +142,13 @@ TABLES: dict[str, dict] = {
         },
     },
     "dedup_signatures": {
-        "description": "MinHash signature of each article's body (duplicate detection).",
+        "description": "A screen of each article's MinHash signature (duplicate detection): "
+        "candidates from `dedup_bands` far from the new article are dropped on it unread. The "
+        "whole signature is computed again from the body where it is needed.",
         "columns": {
             "article_id": "The article (`articles.id`); deleted with it.",
-            "signature": "LeanMinHash serialisation, little-endian bytes.",
+            "signature": "The low byte of each of the 128 MinHash values (128 bytes; until "
+            "schema 4 the whole LeanMinHash serialisation).",
         },
     },
     "dedup_bands": {
@@ -160,17 +163,17 @@ TABLES: dict[str, dict] = {
         "description": "Korean-aware full-text index of title, subtitle and body (FTS5, "
         "contentless: tokens only, read the text from `articles` by `rowid` = `articles.id`). "
         "Type a Korean word as it is: `articles_fts MATCH '고양시'` finds 고양시, 고양시는, "
-        "고양시에서 (the `terms` column); the phrase of a word's two-character pairs also finds "
+        "고양시에서 (the terms at the head of `body`); the phrase of a word's two-character "
+        "pairs also finds "
         "it inside longer words: `MATCH '\"고양 양시\"'` finds 고양시의회 too. `krnews search` "
         "and Datasette's search box cut particles from what you type and do the second for you.",
         "columns": {
             "title": "The headline's tokens: every Hangul/Hanja run as overlapping two-character "
             "pairs (고양시 is 고양 양시).",
             "subtitle": "The deck's tokens, the same way.",
-            "body": "The body's tokens, the same way.",
-            "terms": "Every word of the three with its particle or ending cut (고양시는 is "
-            "고양시), except two-syllable words and words without Hangul, which the other "
-            "columns hold as they are.",
+            "body": "First the terms: every word of the three with its particle or ending "
+            "cut (고양시는 is 고양시), except words of one or two syllables and words without "
+            "Hangul, which the pairs hold as they are; then the body's tokens, as the title's.",
         },
     },
     "articles_fts_pending": {
@@ -248,14 +251,14 @@ can search the index `articles_fts` (contentless FTS5: it holds tokens only; its
 SELECT a.id, a.published, a.site, a.title, a.url
 FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
 WHERE articles_fts MATCH '고양시'          -- finds 고양시, 고양시는, 고양시의, 고양시에서
-ORDER BY bm25(articles_fts, 1, 5, 2, 0)   -- best first: headline words count 5x
+ORDER BY bm25(articles_fts, 1, 5, 2)      -- best first: headline words count 5x
 LIMIT 20;
 ```
 
 - A word of three syllables or more is matched as a whole word with its particle or ending cut
-  (the `terms` column); a two-syllable word (`'시장'`, `'축제'`) is found anywhere, also inside
-  longer words (수산시장, 축제장); several words are ANDed (`'고양시 축제'`), `OR` gives
-  alternatives.
+  (the terms at the head of the `body` column); a two-syllable word (`'시장'`, `'축제'`) is
+  found anywhere, also inside longer words (수산시장, 축제장); several words are ANDed
+  (`'고양시 축제'`), `OR` gives alternatives.
 - To find a word inside longer words too (고양시의회, 통일한국실리콘밸리), write it as the
   phrase of its overlapping two-character pairs: `MATCH '"고양 양시"'`, `MATCH '"실리 리콘 콘밸 밸리"'`.
   `krnews search` and Datasette's search box do this (and cut particles) for you, which is

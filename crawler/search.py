@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote_to_bytes
@@ -24,10 +25,9 @@ if TYPE_CHECKING:
 # `.execute`): importing sqlite-utils, and the numpy it pulls in, took most of a cold
 # `krnews search` process's time (bench/analyst.py).
 
-# bm25 weights in the index's column order (crawler.fts.COLUMNS): body, title, subtitle, and
-# `terms`, which krnews's own queries do not search. A word in the headline says more than one
-# in the body.
-BM25_WEIGHTS = (1.0, 5.0, 2.0, 0.0)
+# bm25 weights in the index's column order (crawler.fts.COLUMNS): body, title, subtitle. A
+# word in the headline says more than one in the body.
+BM25_WEIGHTS = (1.0, 5.0, 2.0)
 SNIPPET_CHARS = 160
 MARK = ("<mark>", "</mark>")
 
@@ -218,7 +218,7 @@ def _hit(row: dict, score: float, story: int, words: list[str], versions: int) -
         "published": row["published"],
         "title": row["title"],
         "subtitle": row["subtitle"],
-        "snippet": snippet(row["body"] or "", words),
+        "snippet": _marked(text, spans),
         "snippet_text": text,
         "snippet_matches": [list(span) for span in spans],
         "score": round(score, 4),
@@ -234,6 +234,11 @@ def word_pattern(words: list[str]) -> re.Pattern[str] | None:
     The index matches a CJK word inside a longer word (substring) and a Latin word or number
     only whole, with punctuation between its parts ignored (COVID-19 ~ COVID 19).
     """
+    return _word_pattern(tuple(words))
+
+
+@lru_cache(maxsize=64)  # made once per query, not twice per hit
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     alternatives = []
     for word in sorted(set(words), key=len, reverse=True):
         parts = re.findall(r"[^\W\d_]+|\d+", word)
@@ -261,7 +266,10 @@ def snippet(
     text: str, words: list[str], size: int = SNIPPET_CHARS, mark: tuple[str, str] = MARK
 ) -> str:
     """About `size` characters of `text` around the first query word, the words marked."""
-    piece, spans = snippet_spans(text, words, size)
+    return _marked(*snippet_spans(text, words, size), mark)
+
+
+def _marked(piece: str, spans: list[tuple[int, int]], mark: tuple[str, str] = MARK) -> str:
     out, last = [], 0
     for start, end in spans:
         out += [piece[last:start], mark[0], piece[start:end], mark[1]]

@@ -38,7 +38,7 @@ def shell(path, sql: str) -> set[int]:
 
 @needs_sqlite3
 def test_a_word_typed_as_it_is_finds_it_with_its_particles(store_path):
-    # 24 only says 고양시는, 2 고양시와, 13 고양시에서: the terms column holds each as 고양시
+    # 24 only says 고양시는, 2 고양시와, 13 고양시에서: the index's terms hold each as 고양시
     found = shell(store_path, ARTICLES_FOR + "WHERE articles_fts MATCH '고양시';")
     assert {1, 2, 13, 24} <= found
     assert found <= {1, 2, 13, 24, 31, 32}  # nothing but articles that say 고양시
