@@ -109,3 +109,23 @@ def test_one_walk_per_page():
     doc = parse_html('<html><body><p class="date">2024</p></body></html>')
     assert page_index(doc) is page_index(doc)
     assert page_index(doc.find("body")) is page_index(doc)  # any element reads its document
+
+
+def _profile_rules():
+    from crawler.profiles import PROFILES
+
+    fields = ("title", "subtitle", "byline", "dateline", "section", "body", "remove")
+    for profile in PROFILES:
+        for name in fields:
+            for rule in getattr(profile, name):
+                yield profile.name, name, rule
+
+
+def test_profile_rules_read_from_the_index_select_what_their_xpaths_select():
+    docs = _pages()
+    compiled = [(p, f, r) for p, f, r in _profile_rules() if not isinstance(r, etree.XPath)]
+    assert len(compiled) > 20  # most rules have the common shapes
+    for profile, field, rule in compiled:
+        expr = rule.source
+        for doc in docs:
+            assert rule(doc) == etree.XPath(expr)(doc), (profile, field, expr)

@@ -16,14 +16,16 @@ from typing import ClassVar
 from lxml import etree, html
 
 from crawler import bylines, dates
-from crawler.profiles import blocks, density, generic, meta
+from crawler.profiles import blocks, density, generic, lookup, meta
 from crawler.text import normalize
 
 XPath = etree.XPath
 
 
-def xpaths(*exprs: str) -> tuple[etree.XPath, ...]:
-    return tuple(XPath(e) for e in exprs)
+def xpaths(*exprs: str) -> tuple:
+    """A profile's rules: XPath strings, the common shapes served from the page index
+    (crawler/profiles/lookup.py), so that a profile costs no whole-tree walks of its own."""
+    return tuple(lookup.compile_rule(e) for e in exprs)
 
 
 def _first_text(doc: html.HtmlElement, exprs: tuple[etree.XPath, ...]) -> str | None:

@@ -14,6 +14,7 @@ copies of the body (crawler/profiles/base.py).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 
@@ -103,6 +104,8 @@ def _in_order(groups: Iterable[list]) -> list:
 class Finder:
     """What a finder is: `finder(doc)` -> matching elements (or strings) in document order."""
 
+    source: str = ""  # the XPath a profile wrote, when the finder was compiled from one
+
     def __call__(self, doc: html.HtmlElement) -> list:
         return self.find(page_index(doc))
 
@@ -126,8 +129,10 @@ class ClassContains(Finder):
     """Elements whose @class (or @id) contains one of the words anywhere, as XPath's
     `contains(@class, "info")` does: "article-info" and "infomation" both match "info"."""
 
-    def __init__(self, classes: tuple[str, ...], ids: tuple[str, ...] = ()) -> None:
-        self.classes, self.ids = classes, ids
+    def __init__(
+        self, classes: tuple[str, ...], ids: tuple[str, ...] = (), tags: tuple[str, ...] = ()
+    ) -> None:
+        self.classes, self.ids, self.tags = classes, ids, frozenset(tags)
 
     def find(self, index: PageIndex) -> list:
         groups = [
@@ -137,7 +142,8 @@ class ClassContains(Finder):
             for value, found in table.items()
             if any(w in value for w in words)
         ]
-        return _in_order(groups)
+        found = _in_order(groups)
+        return [el for el in found if el.tag in self.tags] if self.tags else found
 
 
 class ByAttr(Finder):
@@ -215,3 +221,23 @@ class Having(Finder):
         return [
             el for el in self.finder.find(index) if any(el.find(p) is not None for p in self.paths)
         ]
+
+
+# XPaths of the two shapes nearly every profile rule has, read as finders; anything else stays
+# an XPath. `//div[contains(@class,"entry-content")]`, `//*[@id="articleBody"]`.
+_CLASS_XPATH = re.compile(r'^//(\*|[a-z][a-z0-9]*)\[contains\(@class,\s*"([^"]+)"\)\]$')
+_ID_XPATH = re.compile(r'^//\*\[@id="([^"]+)"\]$')
+
+
+def compile_rule(expr: str) -> Finder | etree.XPath:
+    """A profile's rule as a finder when it has one of the common shapes, else an XPath."""
+    finder: Finder
+    if m := _CLASS_XPATH.match(expr):
+        tag, word = m.groups()
+        finder = ClassContains((word,), tags=() if tag == "*" else (tag,))
+    elif m := _ID_XPATH.match(expr):
+        finder = ByAttr("id", m.group(1))
+    else:
+        return etree.XPath(expr)
+    finder.source = expr
+    return finder
