@@ -58,6 +58,16 @@ def _signature_lines(doc, exprs: tuple[etree.XPath, ...]):
                 yield el
 
 
+def _generator(doc: html.HtmlElement) -> str:
+    """The page's <meta name="generator"> contents (lxml's tag-filtered walk runs in C, where
+    the XPath with translate() took a fifth of a millisecond a page)."""
+    return " ".join(
+        el.get("content") or ""
+        for el in doc.iter("meta")
+        if (el.get("name") or "").lower() == "generator"
+    )
+
+
 def _agrees(text: str, declared: str, site_name: str | None) -> bool:
     """The visible heading is the headline that <title>/og:title declare, not the site name
     they glue on ("제목 - 뉴스 - 김포미래신문" and the logo's <h1> "김포미래신문")."""
@@ -114,12 +124,8 @@ class Profile:
     def score(self, doc: html.HtmlElement, source: str, url: str) -> int:
         """How surely this page is of this family: URL 2, generator 3, each marker 1."""
         points = 2 if self.url_kind(url) == "article" else 0
-        if self.generator:
-            gen = " ".join(
-                doc.xpath('//meta[translate(@name,"GENERATOR","generator")="generator"]/@content')
-            )
-            if re.search(self.generator, gen, re.IGNORECASE):
-                points += 3
+        if self.generator and re.search(self.generator, _generator(doc), re.IGNORECASE):
+            points += 3
         points += sum(1 for m in self.markers if m in source)
         points += sum(1 for xp in self.marker_xpaths if xp(doc))
         return points

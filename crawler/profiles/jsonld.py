@@ -12,7 +12,7 @@ class JsonLd(Profile):
     name = "jsonld"
     version = "2020-01"
     markers = ('"NewsArticle"', "og:title")
-    marker_xpaths = xpaths('//script[@type="application/ld+json"][contains(.,"NewsArticle")]')
+    marker_xpaths = (meta.has_ld_type("NewsArticle"),)
     body = xpaths('//*[@itemprop="articleBody"]', '//article//*[contains(@class,"article-body")]')
     date_sources = ("jsonld", "meta", "visible")
 

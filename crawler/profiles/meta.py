@@ -18,6 +18,19 @@ _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting
                   "AnalysisNewsArticle", "OpinionNewsArticle", "WebPage"}  # fmt: skip
 
 
+def has_ld_type(word: str):
+    """A marker test: a JSON-LD script of the page mentions `word` ("NewsArticle")."""
+
+    def test(doc: html.HtmlElement) -> bool:
+        return any(
+            word in (el.text or "")
+            for el in doc.iter("script")
+            if el.get("type") == "application/ld+json"
+        )
+
+    return test
+
+
 def meta_values(doc: html.HtmlElement) -> dict[str, str]:
     """`<meta>` content by lower-cased property/name/itemprop; the first occurrence wins."""
     found: dict[str, str] = {}
