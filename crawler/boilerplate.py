@@ -194,13 +194,17 @@ DOM_WORDS: dict[str, tuple[str, ...]] = {
     COPYRIGHT: ("copyright", "view-copyright"),
     RELATED: ("related", "relation", "rel-news", "popular", "most-viewed", "ranking",
               "article-list", "news-list", "more-news", "hot-news", "recommend",
-              "view-editors-list", "relatedposts", "yarpp"),
+              "view-editors-list", "relatedposts", "yarpp",
+              # Other languages' "see also" boxes (lee-tambien, veja-tambem, saiba-mais),
+              # and breadcrumbs: lists of links, not text.
+              "tambien", "tambem", "saiba", "breadcrumb", "breadcrumbs", "recirculation", "linkbox", "wp-embedded-content"),
     SHARE: ("share", "sns", "social", "sharing", "sns-share", "font-size", "fontsize",
             "util", "utility", "article-util", "btn-share", "scrap", "print-btn"),
     COMMENT: ("comment", "comments", "reply", "cmt", "disqus", "comment-form", "respond"),
     TIPOFF: ("subscribe", "newsletter", "donation", "tip-off", "jebo"),
     AD: ("ad", "ads", "advert", "advertisement", "banner", "adsense", "google-ad", "dable",
-         "adspot", "adsbygoogle", "sponsor", "promotion"),
+         "adspot", "adsbygoogle", "sponsor", "promotion", "disclaimer", "disclosure",
+         "code-block"),
 }  # fmt: skip
 # Tags that never hold article text.
 DOM_TAGS: tuple[str, ...] = (

@@ -90,3 +90,19 @@ def test_a_story_section_whose_class_mentions_ads_is_text_an_ad_box_is_not():
     body = body_of(raw)
     assert prose.strip()[:40] in body
     assert "광고 문의" not in body
+
+
+def test_see_also_boxes_ad_plugin_blocks_and_legends_inside_the_body_go():
+    inner = (
+        '<div class="lee-tambien-caja"><p>시 예산 관련 다른 소식도 함께 보세요. 지난달 발표된 내용입니다.</p></div>'
+        '<div class="code-block code-block-2"><p>지금 바로 상담 신청하시면 할인 혜택을 드립니다.</p></div>'
+        '<div class="rightImageHighslide"><div class="legend">호수공원 전경. 사진=고양시</div></div>'
+        '<div class="aawp-disclaimer"><p>이 글에는 제휴 링크가 포함되어 있을 수 있습니다.</p></div>'
+    )
+    raw = page().replace(
+        b'<div class="article-body">', f'<div class="article-body">{inner}'.encode()
+    )
+    body = body_of(raw)
+    for gone in ("다른 소식", "상담 신청", "호수공원 전경", "제휴 링크"):
+        assert gone not in body, gone
+    assert body.startswith("고양시는 1일")

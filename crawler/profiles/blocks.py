@@ -122,7 +122,12 @@ def take_images(
     return images
 
 
-_ORPHAN_CAPTIONS = etree.XPath('.//figcaption | .//*[contains(@class,"caption")][not(.//p)]')
+_CAPTION_WORDS = ("caption", "legend", "bildunter", "imagedescription", "img-metadata")
+_ORPHAN_CAPTIONS = etree.XPath(
+    ".//figcaption | .//*["
+    + " or ".join(f'contains(@class,"{w}")' for w in _CAPTION_WORDS)
+    + "][not(.//p)]"
+)
 
 
 def _flatten(el: html.HtmlElement, out: list[str]) -> None:
