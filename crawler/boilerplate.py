@@ -131,7 +131,8 @@ WESTERN_LINE_RULES: tuple[LineRule, ...] = (
     _rule(
         RELATED,
         r"^(?:notas relacionadas|czytaj więcej w\b.*|dowiedz się więcej|schon gelesen\??|"
-        r"lust auf mehr\??|weitere informationen|weitere tourentipps|noch mehr infos für dich)"
+        r"lust auf mehr\??|weitere informationen|weitere tourentipps|noch mehr infos für dich|"
+        r"verwandte themen(?:bereiche)?|entdecke weitere\b.*)"
         r"\s*[:.…]*$",
         60,
     ),
@@ -147,7 +148,9 @@ WESTERN_LINE_RULES: tuple[LineRule, ...] = (
         TIPOFF,
         r"^(?:(?:jetzt |zum )?newsletter (?:abonnieren|anmelden)|zum newsletter anmelden|"
         r"subscribe (?:now|to (?:our|email|the)\b.*)|sign up for (?:our )?newsletter.*|"
-        r"receive our (?:\w+ )?newsletter|stay up[- ]to[- ]date\b.*)\s*[:.!]*$",
+        r"receive our (?:\w+ )?newsletter|stay up[- ]to[- ]date\b.*|"
+        # The letters-page prompt, the other languages' 제보 line.
+        r"we want to hear what you think\b.*|submit (?:a|your) letter\b.*)\s*[:.!]*$",
         80,
     ),
     # A page's own metadata labels left as a line: "Aktualisiert:", "Last Modified:".
@@ -158,6 +161,13 @@ WESTERN_LINE_RULES: tuple[LineRule, ...] = (
         30,
     ),
     _rule(AD, r"^[-–\s]*(?:anzeige|werbung|advertisement|publicité|pubblicità|reklama)[-–\s:]*$"),
+    # "ANZEIGE - Heute mal …", "*Werbung. Dieser Beitrag enthält …", "Anzeige, enthält
+    # Affiliate Links": the ad label leading a line of its own.
+    _rule(
+        AD,
+        r"^[*\s]*(?:anzeige|werbung|advertisement|sponsored|amazon[- ]tipp)\s*[-–:,.|]\s*\S.*$",
+        220,
+    ),
     _rule(
         RELATED,
         r"^(?:tags?|schlagw(?:ö|o)rte?r?|kategorien?|categor(?:y|ies)|filed under|posted in|"
@@ -167,7 +177,8 @@ WESTERN_LINE_RULES: tuple[LineRule, ...] = (
     _rule(
         CREDIT,
         r"^\(?(?:fotos?|photos?|bild(?:quelle)?|credits?|crédits? photos?|image(?: illustrative)?|"
-        r"beitragsbild|titelbild|quelle|foto\s*/\s*grafik)\s*:.{1,80}\)?$",
+        r"beitragsbild|titelbild|quelle|foto\s*/\s*grafik)\s*:.{1,80}\)?$|"
+        r"^(?:photograph|photo|foto|bild)s? (?:by|von)\b.{1,60}$",
         100,
     ),
 )

@@ -106,3 +106,18 @@ def test_see_also_boxes_ad_plugin_blocks_and_legends_inside_the_body_go():
     for gone in ("다른 소식", "상담 신청", "호수공원 전경", "제휴 링크"):
         assert gone not in body, gone
     assert body.startswith("고양시는 1일")
+
+
+def test_a_comma_heavy_table_inside_the_story_does_not_win_over_the_story():
+    # 150 names score more commas than the whole letter: the table alone used to win.
+    signatories = ", ".join(["김철수", "이영희", "박민수"] * 50)
+    letter = "".join(
+        f"<p>{i}. 우리는 시의회가 예산 심의를 공개로, 투명하게, 신속하게 진행하기를 요구한다. "
+        "시민의 알 권리는 보장되어야 하며 위원회 회의록도 빠짐없이 공개되어야 한다.</p>"
+        for i in range(1, 16)
+    )
+    raw = f"""<html><head><title>공개 서한</title></head><body><main>
+    <h1>시의회에 보내는 공개 서한</h1><div class="wysiwyg-content">{letter}
+    <table><tr><td>{signatories}</td></tr></table></div></main></body></html>""".encode()
+    body = body_of(raw)
+    assert "1. 우리는 시의회가" in body and "15. 우리는 시의회가" in body

@@ -364,3 +364,20 @@ def test_western_boilerplate_lines_are_named(kind: str, line: str) -> None:
 def test_western_sentences_that_use_the_same_words_stay() -> None:
     for line in WESTERN_TEXT:
         assert boilerplate.line_kind(line) is None, line
+
+
+def test_letters_page_prompts_are_tipoff_lines():
+    for line in (
+        "We want to hear what you think about this article.",
+        "Submit a letter to the editor",
+    ):
+        assert boilerplate.line_kind(line) == boilerplate.TIPOFF, line
+
+
+def test_an_ad_label_leading_a_line_marks_the_line():
+    for line in (
+        "ANZEIGE - Heute mal ausgehen oder bestellen?",
+        "*Werbung. Dieser Beitrag enthält Werbung",
+    ):
+        assert boilerplate.line_kind(line) == boilerplate.AD, line
+    assert boilerplate.line_kind("Werbungskosten können von der Steuer abgesetzt werden.") is None

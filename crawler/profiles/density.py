@@ -329,7 +329,8 @@ def best_body(doc: html.HtmlElement) -> Body | None:
     by_class = True
     found = _winner(measure(root))
     if found is None or found.chars - found.links < RETRY_BELOW:
-        retry = _winner(measure(root, by_class=False))
+        # No widening on the retry: with class words read past, menus and lists count as prose.
+        retry = _winner(measure(root, by_class=False), widen=False)
         if retry is not None and (
             found is None or retry.chars - retry.links > 2 * (found.chars - found.links)
         ):
@@ -340,7 +341,7 @@ def best_body(doc: html.HtmlElement) -> Body | None:
     return Body(element, found.el, by_class, found.chars - found.links)
 
 
-def _winner(top: Node) -> Node | None:
+def _winner(top: Node, widen: bool = True) -> Node | None:
     candidates = score(top)
     if not candidates:
         return None
@@ -362,8 +363,31 @@ def _winner(top: Node) -> Node | None:
         if not inner and len(scored) == 1 and scored[0].chars - scored[0].links >= prose / 2:
             inner = scored
         if not inner:
-            return best
+            return _widened(best) if widen else best
         best = inner[0]
+
+
+# A winner that an ancestor holds with this much more prose, hardly linked and scoring at least
+# half as well, is one part of the body: a table of signatories (commas score) inside an open
+# letter, a quote box inside the story.
+WIDEN_PROSE, WIDEN_SCORE, WIDEN_LINKS, WIDEN_REACH = 2.0, 0.7, 0.1, 4
+
+
+def _widened(best: Node) -> Node:
+    prose = best.chars - best.links
+    node = best.parent
+    for _ in range(WIDEN_REACH):
+        if node is None:
+            break
+        if (
+            node.scored
+            and node.chars - node.links >= WIDEN_PROSE * prose
+            and node.link_density < WIDEN_LINKS
+            and node.score >= WIDEN_SCORE * best.score
+        ):
+            return node
+        node = node.parent
+    return best
 
 
 # How far above the winner a run of repeated content blocks is looked for.
