@@ -595,6 +595,62 @@ class Store:
             is not None
         )
 
+    def has_articles(self, site: str) -> bool:
+        """True when any article of the site is stored (a site's first crawl has none)."""
+        found = self.db.execute("SELECT 1 FROM articles WHERE site = ? LIMIT 1", [site])
+        return found.fetchone() is not None
+
+    def recently_gone(self, url: str, days: float, run_id: int | None) -> bool:
+        """True when `url` answered 404/410 in another run of the last `days` days."""
+        found = self.db.execute(
+            "SELECT 1 FROM fetches WHERE url = ? AND kind IN ('http_404', 'http_410') "
+            "AND run_id IS NOT ? AND julianday(time) > julianday('now', ?) LIMIT 1",
+            [url, run_id, f"-{days} days"],
+        )
+        return found.fetchone() is not None
+
+    def mark_interrupted(self) -> int:
+        """Marks every run still `running` as `interrupted` (called under the crawl lock, so
+        such a run was killed); returns how many."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE runs SET status = 'interrupted', finished = COALESCE(finished, started) "
+                "WHERE status = 'running'"
+            )
+        return cursor.rowcount
+
+    def fail_open_run(self, run_id: int, exit_code: int) -> None:
+        """Closes the run as `failed` if it is still `running` (a crawl that never closed it)."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE runs SET status = 'failed', exit_code = ?, finished = ? "
+                "WHERE id = ? AND status = 'running'",
+                [exit_code, _now(), run_id],
+            )
+
+    def run_summary(self, run_id: int) -> dict:
+        """The run's row with its per-site counts (`per_site`, by site name)."""
+        run = dict(self.db["runs"].get(run_id))
+        run["per_site"] = [
+            dict(r)
+            for r in self.db.query(
+                "SELECT site, pages, articles, duplicates, errors FROM run_sites WHERE run_id = ? "
+                "ORDER BY site",
+                [run_id],
+            )
+        ]
+        return run
+
+    def in_cluster(self, article_id: int) -> bool:
+        """True when the article belongs to a story of two or more stored articles."""
+        # An older copy arriving late becomes the canonical (dup_of NULL) of an existing story.
+        (linked,) = self.db.execute(
+            "SELECT dup_of IS NOT NULL OR EXISTS (SELECT 1 FROM articles WHERE dup_of = ?) "
+            "FROM articles WHERE id = ?",
+            [article_id, article_id],
+        ).fetchone()
+        return bool(linked)
+
     def http_cache_put(self, url: str, etag: str | None, last_modified: str | None) -> None:
         with self.db.atomic():
             self.db.execute(

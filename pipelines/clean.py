@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from typing import Any
 
 from crawler import boilerplate, bylines, dates
 
@@ -268,25 +269,37 @@ def clean_article(article: dict, memory: BoilerplateMemory | None = None) -> dic
     return cleaned
 
 
-class CleanPipeline:
-    """Scrapy item pipeline around `clean_article`; reads the learned lines from KRNEWS_DB."""
+def min_articles(settings: Any) -> int:
+    """KRNEWS_BOILERPLATE_MIN_ARTICLES (crawler/settings.py): the one place it is read."""
+    return int(settings.get("KRNEWS_BOILERPLATE_MIN_ARTICLES") or MIN_ARTICLES)
 
-    def __init__(self, memory: BoilerplateMemory | None = None) -> None:
+
+class CleanPipeline:
+    """Scrapy item pipeline around `clean_article`; the learned lines are read from the crawl's
+    store (crawler.run), or from KRNEWS_DB outside a crawl."""
+
+    def __init__(self, memory: BoilerplateMemory | None = None, own_db: bool = False) -> None:
         self.memory = memory
+        self._own_db = own_db
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Any) -> CleanPipeline:
+        from crawler.run import crawl_run  # not for `krnews extract`, which runs no crawl
+
+        threshold = min_articles(crawler.settings)
+        run = crawl_run(crawler)
+        if run is not None:
+            return cls(BoilerplateMemory(run.store.db, threshold))
         path = crawler.settings.get("KRNEWS_DB")
-        threshold = crawler.settings.getint("KRNEWS_BOILERPLATE_MIN_ARTICLES", MIN_ARTICLES)
         if not path:
             return cls(None)
         # A reader of its own: WAL lets it see each committed article while the store writes.
         conn = sqlite3.connect(path, check_same_thread=False)
-        return cls(BoilerplateMemory(conn, threshold))
+        return cls(BoilerplateMemory(conn, threshold), own_db=True)
 
-    def close_spider(self, spider=None) -> None:
-        if self.memory is not None and self.memory.db is not None:
+    def close_spider(self, spider: Any = None) -> None:
+        if self._own_db and self.memory is not None and self.memory.db is not None:
             self.memory.db.close()
 
-    def process_item(self, item: dict, spider=None) -> dict:
+    def process_item(self, item: dict, spider: Any = None) -> dict:
         return clean_article(item, self.memory)
