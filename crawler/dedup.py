@@ -1,7 +1,12 @@
 """Duplicate stories (DESIGN.md §5): MinHash of character n-grams, LSH bands kept in SQLite.
 
-Our small interface over datasketch. The index is two tables written inside the article's
-transaction, so it never drifts from `articles` and opening a store rebuilds nothing:
+Our small interface over datasketch's MinHash: a signature is exactly datasketch's
+MinHash(NUM_PERM, SEED, scheme "affine32") of the shingles, stored as its LeanMinHash
+serialisation, but computed here with numpy alone (tests/test_dedup.py checks both against
+datasketch). Importing datasketch runs its package, whose LSH modules load scipy: +54 MiB and
+a few tenths of a second in every crawl process, for nothing we use. The index is two tables
+written inside the article's transaction, so it never drifts from `articles` and opening a store
+rebuilds nothing:
 
     dedup_signatures(article_id → signature)   LeanMinHash serialisation, little-endian bytes
     dedup_bands(band, key, article_id)          one row per LSH band, primary key (band, key, id);
@@ -22,11 +27,11 @@ import re
 import struct
 import zlib
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 from sqlite_utils import Database
 
 NGRAM = 5  # character n-gram length (spaces collapsed)
@@ -53,6 +58,29 @@ _BAND_QUERY = " UNION ALL ".join(
 )
 _FAR_FUTURE = float("inf")
 _HEADER = struct.Struct("<qiB")  # LeanMinHash bytes: seed, -num_perm, scheme code (1: affine32)
+_LEGACY_HEADER = struct.Struct("<qi")  # datasketch before 2.0: seed, num_perm; then the values
+_SCHEME_CODES = {1: "affine32"}
+
+
+@dataclass(frozen=True, eq=False)
+class Signature:
+    """A body's MinHash: what datasketch's LeanMinHash holds, and its byte format."""
+
+    seed: int
+    hashvalues: np.ndarray  # uint32, one per permutation
+    scheme: str = _SCHEME
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+    def jaccard(self, other: Signature) -> float:
+        """Estimated Jaccard of the two shingle sets (datasketch's MinHash.jaccard)."""
+        if other.scheme != self.scheme or other.seed != self.seed or len(other) != len(self):
+            raise ValueError(
+                "cannot compare MinHash signatures of different schemes, seeds or sizes: "
+                f"{self.scheme}/{self.seed}/{len(self)} vs {other.scheme}/{other.seed}/{len(other)}"
+            )
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / float(len(self))
 
 
 # ---- signatures -------------------------------------------------------------------------
@@ -83,8 +111,11 @@ def _shingle_hash(shingle: str) -> int:
 
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine permutations for (SEED, num_perm), made once per process."""
-    a, b = MinHash(num_perm=num_perm, seed=SEED, scheme=_SCHEME).permutations
+    """datasketch's affine permutations for (SEED, num_perm) under "affine32" (its
+    MinHash._init_permutations: h -> a * h + b mod 2**32, `a` odd), made once per process."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
     return a, b
 
 
@@ -110,7 +141,7 @@ def _shingle_hash_set(body: str, n: int) -> set[int]:
     return {crc(data[i:j]) for i, j in zip(starts[: len(text) - n + 1], starts[n:])}
 
 
-def signature(body: str, n: int = NGRAM, num_perm: int = NUM_PERM) -> LeanMinHash:
+def signature(body: str, n: int = NGRAM, num_perm: int = NUM_PERM) -> Signature:
     """The body's MinHash: exactly datasketch's MinHash(num_perm, SEED, _shingle_hash,
     "affine32") updated with shingles(body, n), computed without its per-call set-up."""
     a, b = _permutations(num_perm)
@@ -120,26 +151,36 @@ def signature(body: str, n: int = NGRAM, num_perm: int = NUM_PERM) -> LeanMinHas
         values = (hv * a + b).min(axis=0)
     else:
         values = np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
-    return LeanMinHash(seed=SEED, hashvalues=values, scheme=_SCHEME)
+    return Signature(SEED, values.astype(np.uint32, copy=False))
 
 
-def signature_to_bytes(sig: LeanMinHash) -> bytes:
-    buf = bytearray(sig.bytesize(byteorder="<"))
-    sig.serialize(buf, byteorder="<")
-    return bytes(buf)
+def signature_to_bytes(sig: Signature) -> bytes:
+    """LeanMinHash.serialize(byteorder="<") of the signature."""
+    code = {name: code for code, name in _SCHEME_CODES.items()}[sig.scheme]
+    return _HEADER.pack(sig.seed, -len(sig), code) + sig.hashvalues.astype("<u4").tobytes()
 
 
-def signature_from_bytes(data: bytes) -> LeanMinHash:
-    return LeanMinHash.deserialize(data, byteorder="<")
+def signature_from_bytes(data: bytes) -> Signature:
+    """LeanMinHash.deserialize(data, byteorder="<"): the affine32 format, or the legacy one of
+    datasketch before 2.0 (whose values no longer compare with new ones)."""
+    seed, size = _LEGACY_HEADER.unpack_from(data, 0)
+    if size >= 0:
+        values = np.frombuffer(data, dtype="<u4", count=size, offset=_LEGACY_HEADER.size)
+        return Signature(seed, values.astype(np.uint32), "legacy")
+    _seed, _size, code = _HEADER.unpack_from(data, 0)
+    if code not in _SCHEME_CODES:
+        raise ValueError(f"unknown MinHash scheme code {code} in a stored signature")
+    values = np.frombuffer(data, dtype="<u4", count=-size, offset=_HEADER.size)
+    return Signature(seed, values.astype(np.uint32), _SCHEME_CODES[code])
 
 
-def estimate(a: LeanMinHash, b: LeanMinHash) -> float:
+def estimate(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of the two bodies' shingle sets."""
     return a.jaccard(b)
 
 
-def _estimate_stored(sig: LeanMinHash, data: bytes) -> float:
-    """estimate(sig, signature_from_bytes(data)) without building the LeanMinHash: the stored
+def _estimate_stored(sig: Signature, data: bytes) -> float:
+    """estimate(sig, signature_from_bytes(data)) without building a Signature: the stored
     values are compared in place when the header (seed, size, scheme) is sig's own."""
     size = len(sig)
     if (
@@ -152,7 +193,7 @@ def _estimate_stored(sig: LeanMinHash, data: bytes) -> float:
     return estimate(sig, signature_from_bytes(data))
 
 
-def band_keys(sig: LeanMinHash) -> list[tuple[int, int]]:
+def band_keys(sig: Signature) -> list[tuple[int, int]]:
     """(band, key) for each LSH band: the band's hash values mixed into KEY_BITS bits.
 
     The values are already uniform hashes, so multiply-xor mixing (vectorised, no per-band
@@ -186,7 +227,7 @@ def install(db: Database) -> None:
     )
 
 
-def index_signature(db: Database, article_id: int, sig: LeanMinHash) -> None:
+def index_signature(db: Database, article_id: int, sig: Signature) -> None:
     """Store the signature and its band keys (inside the caller's transaction)."""
     db.execute(
         "INSERT OR REPLACE INTO dedup_signatures(article_id, signature) VALUES (?, ?)",
@@ -210,14 +251,14 @@ def unindex(db: Database, article_id: int) -> None:
     db.execute("DELETE FROM dedup_signatures WHERE article_id = ?", [article_id])
 
 
-def load_signature(db: Database, article_id: int) -> LeanMinHash | None:
+def load_signature(db: Database, article_id: int) -> Signature | None:
     row = db.execute(
         "SELECT signature FROM dedup_signatures WHERE article_id = ?", [article_id]
     ).fetchone()
     return signature_from_bytes(row[0]) if row else None
 
 
-def candidates(db: Database, sig: LeanMinHash, exclude: Collection[int] = ()) -> list[int]:
+def candidates(db: Database, sig: Signature, exclude: Collection[int] = ()) -> list[int]:
     """Articles sharing at least one LSH band with `sig`, most shared bands first."""
     hits: dict[int, int] = {}
     params = [value for pair in band_keys(sig) for value in pair]
@@ -232,7 +273,7 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 def verified_matches(
-    db: Database, sig: LeanMinHash, body: str, ids: Iterable[int]
+    db: Database, sig: Signature, body: str, ids: Iterable[int]
 ) -> list[tuple[int, float]]:
     """The candidates whose exact shingle Jaccard with `body` reaches THRESHOLD, best first.
 
@@ -294,7 +335,7 @@ def _canonical_of(db: Database, article_id: int) -> int:
     return dup_of if dup_of is not None else article_id
 
 
-def _similarity(db: Database, a: int, b: int, sig_a: LeanMinHash | None = None) -> float:
+def _similarity(db: Database, a: int, b: int, sig_a: Signature | None = None) -> float:
     sig_a = sig_a or load_signature(db, a)
     sig_b = load_signature(db, b)
     if sig_a is None or sig_b is None:
@@ -309,7 +350,7 @@ def _point(db: Database, article_id: int, canonical: int | None, similarity: flo
     )
 
 
-def _join(db: Database, article_id: int, sig: LeanMinHash | None, canonical: int) -> None:
+def _join(db: Database, article_id: int, sig: Signature | None, canonical: int) -> None:
     """Put the article in the cluster of `canonical`, re-pointing it when the article is older."""
     if _article_order(db, article_id) > _article_order(db, canonical):
         _point(db, article_id, canonical, _similarity(db, article_id, canonical, sig))
@@ -336,7 +377,7 @@ def _exact_match(
 def link(
     db: Database,
     article_id: int,
-    sig: LeanMinHash | None,
+    sig: Signature | None,
     digest: str,
     exclude: Collection[int] = (),
 ) -> None:
