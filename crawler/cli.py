@@ -28,6 +28,7 @@ from crawler.exits import (  # noqa: F401  (the codes are part of crawler.cli's 
     EXIT_USAGE,
     CrawlAborted,
 )
+from crawler.settings import KRNEWS_DB
 from crawler.sites import Config, ConfigError, check_table, load_config
 from crawler.terminal import for_terminal
 
@@ -42,7 +43,7 @@ class KrnewsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except sqlite3.Error as exc:  # a command that reads the file without crawler.store
-            db = args[args.index("--db") + 1] if "--db" in args[:-1] else "news.db"
+            db = args[args.index("--db") + 1] if "--db" in args[:-1] else KRNEWS_DB
             error = store_error(db, exc)
             click.echo(f"krnews: {error}", err=True)
             ctx.exit(EXIT_FOR_STORE_REASON.get(error.reason, EX_IOERR))
@@ -278,7 +279,7 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="The sites config (DESIGN.md §3).",
 )
-@click.option("--db", default="news.db", show_default=True, help="The SQLite store.")
+@click.option("--db", default=KRNEWS_DB, show_default=True, help="The SQLite store.")
 @click.option("--site", "site_names", multiple=True, help="Crawl only this site (repeatable).")
 @click.option("--max-minutes", type=float, help="Stop the run after this many minutes.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Also write the log here.")
@@ -327,7 +328,7 @@ def crawl(
 
 
 @main.command()
-@click.option("--db", default="news.db", show_default=True, help="The SQLite store.")
+@click.option("--db", default=KRNEWS_DB, show_default=True, help="The SQLite store.")
 @click.option(
     "--port",
     default=18080,
