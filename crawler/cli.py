@@ -11,6 +11,7 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -31,6 +32,9 @@ from crawler.exits import (  # noqa: F401  (the codes are part of crawler.cli's 
 from crawler.settings import KRNEWS_DB
 from crawler.sites import Config, ConfigError, check_table, load_config
 from crawler.terminal import for_terminal
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 
 class KrnewsGroup(click.Group):
@@ -89,7 +93,7 @@ def crawl_table_settings(config: Config) -> dict:
     return settings
 
 
-def crawl_settings(config: Config, db: str, **overrides) -> scrapy.settings.Settings:  # noqa: F821
+def crawl_settings(config: Config, db: str, **overrides) -> Settings:
     from scrapy.settings import Settings
 
     settings = Settings()
@@ -211,12 +215,14 @@ def _on_start_failure(crawling, refused: list[BaseException]) -> None:
             logging.getLogger(__name__).error("the crawl failed to start: %r", error)
             refused.append(CrawlAborted(f"the crawl failed to start: {error}", EX_SOFTWARE))
 
+    def task_done(task) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            keep(task.exception())
+
     if hasattr(crawling, "addErrback"):  # CrawlerProcess: a Deferred
         crawling.addErrback(lambda failure: keep(failure.value))
     else:  # AsyncCrawlerProcess (`scrapy crawl`): an asyncio Task
-        crawling.add_done_callback(
-            lambda task: task.cancelled() or task.exception() is None or keep(task.exception())
-        )
+        crawling.add_done_callback(task_done)
 
 
 def print_summary(summary: dict, *, table: bool) -> None:

@@ -17,6 +17,7 @@ import asyncio
 import logging
 import signal
 import time
+from typing import Any
 
 from scrapy import signals
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
@@ -79,7 +80,7 @@ class RunDeadline:
         self.reason: str | None = None
         self._signals = 0
         self._calls: list = []
-        self._old_handlers: dict[int, object] = {}
+        self._old_handlers: dict[int, Any] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -164,7 +165,7 @@ class RunDeadline:
         self._cancel_in_flight()  # no grace now: the reactor's shutdown waits for none
         self._restore_signals()
         if reactor.running:
-            reactor.stop()
+            reactor.stop()  # type: ignore[misc]  # the reactor module object, not a class
 
     def spider_closed(self, spider, reason) -> None:
         for call in self._calls:

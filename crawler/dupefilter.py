@@ -72,7 +72,7 @@ class StoredArticleFilter(RFPDupeFilter):
 
     def _in_budget(self, run: Any, request: Request) -> bool:
         site = request.meta.get("site")
-        if site not in run.sites:
+        if not isinstance(site, str) or site not in run.sites:
             return True
         if self.scheduled[site] >= run.sites[site].max_pages:
             run.budget_reached(site)

@@ -122,7 +122,8 @@ class RedirectGuardMiddleware:
 
     def process_response(self, request: Request, response: Response, spider=None):
         if response.status in (301, 302, 303, 307, 308) and "Location" in response.headers:
-            target = urljoin(request.url, response.headers["Location"].decode("latin-1"))
+            location = response.headers.get("Location") or b""
+            target = urljoin(request.url, location.decode("latin-1"))
             chain = [*request.meta.get("redirect_urls", []), request.url]
             if target in chain:
                 raise Refused("redirect_loop", " -> ".join([*chain, target]))
@@ -154,13 +155,18 @@ class BackoffRetryMiddleware(RetryMiddleware):
             await asyncio.sleep(min(left, 0.25))
             left -= 0.25
 
-    async def process_response(self, request: Request, response: Response, spider=None):
+    # Scrapy takes a coroutine for any middleware method; its stubs say the sync signature.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider=None
+    ):
         result = super().process_response(request, response)
         if isinstance(result, Request):
             await self._wait(result)
         return result
 
-    async def process_exception(self, request: Request, exception: Exception, spider=None):
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider=None
+    ):
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
             await self._wait(result)

@@ -301,7 +301,7 @@ class Store:
         self.path = Path(path)
         self.on_save: list[SaveHook] = list(on_save)
         self._saves = 0
-        self._checkpointer = None
+        self._checkpointer: _Checkpointer | None = None
         if self.path.is_dir():
             raise StoreError(self.path, "cannot_open", f"{self.path} is a directory, not a store")
         try:
@@ -458,6 +458,7 @@ class Store:
         cursor = self.db.execute(
             f"INSERT INTO articles ({cols}) VALUES ({marks})", list(row.values())
         )
+        assert cursor.lastrowid is not None  # an INSERT always gives one
         return cursor.lastrowid
 
     def _update_row(self, article_id: int, row: dict) -> None:
@@ -471,7 +472,7 @@ class Store:
             [(article_id, i, img["url"], img.get("caption")) for i, img in enumerate(images)],
         )
 
-    def _write_aliases(self, article_id: int, url: str, article: dict) -> None:
+    def _write_aliases(self, article_id: int, url: str | None, article: dict) -> None:
         """Every other URL that led to the article: the link as requested, and the URL it was
         fetched at when the page names another as its canonical one (`aliases`)."""
         for alias in dict.fromkeys([article.get("requested_url"), *article.get("aliases", ())]):
@@ -514,6 +515,7 @@ class Store:
                 "INSERT INTO runs (started, status, pid, sites) VALUES (?, 'running', ?, ?)",
                 [_now(), pid if pid is not None else os.getpid(), json.dumps(list(sites))],
             )
+        assert cursor.lastrowid is not None  # an INSERT always gives one
         return cursor.lastrowid
 
     def finish_run(self, run_id: int, status: str, exit_code: int, counts: dict) -> None:
@@ -641,7 +643,7 @@ class Store:
 
     def run_summary(self, run_id: int) -> dict:
         """The run's row with its per-site counts (`per_site`, by site name)."""
-        run = dict(self.db["runs"].get(run_id))
+        run = dict(self.db.table("runs").get(run_id))
         run["per_site"] = [
             dict(r)
             for r in self.db.query(

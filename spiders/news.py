@@ -253,7 +253,7 @@ class NewsSpider(scrapy.Spider):
                     state, url, "candidate", callback=self.parse_candidate, quiet=True
                 )
 
-    def parse_list(self, response: Response) -> Iterable[Request]:
+    def parse_list(self, response: Response) -> Iterable[Request | dict]:
         state = self.states[response.meta["site"]]
         if response.status == 304 or not self._is_html(response):
             return
@@ -332,7 +332,7 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterable[dict]:
         state = self.states[response.meta["site"]]
         if not self._is_html(response):
-            ctype = response.headers.get("Content-Type", b"").decode("latin-1")
+            ctype = (response.headers.get("Content-Type") or b"").decode("latin-1")
             self._fault(
                 state.site.name,
                 response.url,
@@ -464,7 +464,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _is_html(self, response: Response) -> bool:
-        ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        ctype = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         return not ctype or ctype.startswith(HTML_TYPES)
 
     def _failed(self, failure: Failure) -> None:
