@@ -1,12 +1,7 @@
 """Duplicate stories (DESIGN.md §5): MinHash of character n-grams, LSH bands kept in SQLite.
 
-Our small interface over datasketch's MinHash: a signature is exactly datasketch's
-MinHash(NUM_PERM, SEED, scheme "affine32") of the shingles, stored as its LeanMinHash
-serialisation, but computed here with numpy alone (tests/test_dedup.py checks both against
-datasketch). Importing datasketch runs its package, whose LSH modules load scipy: +54 MiB and
-a few tenths of a second in every crawl process, for nothing we use. The index is two tables
-written inside the article's transaction, so it never drifts from `articles` and opening a store
-rebuilds nothing:
+Our small interface over datasketch. The index is two tables written inside the article's
+transaction, so it never drifts from `articles` and opening a store rebuilds nothing:
 
     dedup_signatures(article_id → signature)   LeanMinHash serialisation, little-endian bytes
     dedup_bands(band, key, article_id)          one row per LSH band, primary key (band, key, id);
@@ -14,6 +9,11 @@ rebuilds nothing:
 
 Clusters live in `articles.dup_of` / `articles.similarity`: every member points at the
 canonical article (earliest published, then lowest id), which itself has `dup_of` NULL.
+
+A signature is exactly datasketch's MinHash(NUM_PERM, SEED, scheme "affine32") of the shingles,
+with its LeanMinHash bytes, computed here with numpy alone (tests/test_dedup.py checks both
+against datasketch): importing datasketch runs its package, whose LSH modules load scipy, +54 MiB
+and a few tenths of a second in every crawl process for nothing we use.
 
 The parameters were chosen on the labelled set in tests/fixtures/dedup (`python
 bench/dedup.py --sweep` prints the sweep); changing them changes band keys, so a store built
@@ -63,8 +63,9 @@ _SCHEME_CODES = {1: "affine32"}
 
 
 @dataclass(frozen=True, eq=False)
-class Signature:
-    """A body's MinHash: what datasketch's LeanMinHash holds, and its byte format."""
+class LeanMinHash:
+    """What datasketch's LeanMinHash holds of a MinHash (its seed, scheme and values), with
+    its byte format (signature_to_bytes) and its Jaccard estimate."""
 
     seed: int
     hashvalues: np.ndarray  # uint32, one per permutation
@@ -73,8 +74,7 @@ class Signature:
     def __len__(self) -> int:
         return len(self.hashvalues)
 
-    def jaccard(self, other: Signature) -> float:
-        """Estimated Jaccard of the two shingle sets (datasketch's MinHash.jaccard)."""
+    def jaccard(self, other: LeanMinHash) -> float:
         if other.scheme != self.scheme or other.seed != self.seed or len(other) != len(self):
             raise ValueError(
                 "cannot compare MinHash signatures of different schemes, seeds or sizes: "
@@ -141,7 +141,7 @@ def _shingle_hash_set(body: str, n: int) -> set[int]:
     return {crc(data[i:j]) for i, j in zip(starts[: len(text) - n + 1], starts[n:])}
 
 
-def signature(body: str, n: int = NGRAM, num_perm: int = NUM_PERM) -> Signature:
+def signature(body: str, n: int = NGRAM, num_perm: int = NUM_PERM) -> LeanMinHash:
     """The body's MinHash: exactly datasketch's MinHash(num_perm, SEED, _shingle_hash,
     "affine32") updated with shingles(body, n), computed without its per-call set-up."""
     a, b = _permutations(num_perm)
@@ -151,36 +151,36 @@ def signature(body: str, n: int = NGRAM, num_perm: int = NUM_PERM) -> Signature:
         values = (hv * a + b).min(axis=0)
     else:
         values = np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
-    return Signature(SEED, values.astype(np.uint32, copy=False))
+    return LeanMinHash(SEED, values.astype(np.uint32, copy=False))
 
 
-def signature_to_bytes(sig: Signature) -> bytes:
-    """LeanMinHash.serialize(byteorder="<") of the signature."""
+def signature_to_bytes(sig: LeanMinHash) -> bytes:
+    """datasketch's LeanMinHash.serialize(byteorder="<")."""
     code = {name: code for code, name in _SCHEME_CODES.items()}[sig.scheme]
     return _HEADER.pack(sig.seed, -len(sig), code) + sig.hashvalues.astype("<u4").tobytes()
 
 
-def signature_from_bytes(data: bytes) -> Signature:
-    """LeanMinHash.deserialize(data, byteorder="<"): the affine32 format, or the legacy one of
-    datasketch before 2.0 (whose values no longer compare with new ones)."""
+def signature_from_bytes(data: bytes) -> LeanMinHash:
+    """datasketch's LeanMinHash.deserialize(data, byteorder="<"): the affine32 format, or the
+    legacy one of datasketch before 2.0 (whose values no longer compare with new ones)."""
     seed, size = _LEGACY_HEADER.unpack_from(data, 0)
     if size >= 0:
         values = np.frombuffer(data, dtype="<u4", count=size, offset=_LEGACY_HEADER.size)
-        return Signature(seed, values.astype(np.uint32), "legacy")
+        return LeanMinHash(seed, values.astype(np.uint32), "legacy")
     _seed, _size, code = _HEADER.unpack_from(data, 0)
     if code not in _SCHEME_CODES:
         raise ValueError(f"unknown MinHash scheme code {code} in a stored signature")
     values = np.frombuffer(data, dtype="<u4", count=-size, offset=_HEADER.size)
-    return Signature(seed, values.astype(np.uint32), _SCHEME_CODES[code])
+    return LeanMinHash(seed, values.astype(np.uint32), _SCHEME_CODES[code])
 
 
-def estimate(a: Signature, b: Signature) -> float:
+def estimate(a: LeanMinHash, b: LeanMinHash) -> float:
     """Estimated Jaccard similarity of the two bodies' shingle sets."""
     return a.jaccard(b)
 
 
-def _estimate_stored(sig: Signature, data: bytes) -> float:
-    """estimate(sig, signature_from_bytes(data)) without building a Signature: the stored
+def _estimate_stored(sig: LeanMinHash, data: bytes) -> float:
+    """estimate(sig, signature_from_bytes(data)) without building the LeanMinHash: the stored
     values are compared in place when the header (seed, size, scheme) is sig's own."""
     size = len(sig)
     if (
@@ -193,7 +193,7 @@ def _estimate_stored(sig: Signature, data: bytes) -> float:
     return estimate(sig, signature_from_bytes(data))
 
 
-def band_keys(sig: Signature) -> list[tuple[int, int]]:
+def band_keys(sig: LeanMinHash) -> list[tuple[int, int]]:
     """(band, key) for each LSH band: the band's hash values mixed into KEY_BITS bits.
 
     The values are already uniform hashes, so multiply-xor mixing (vectorised, no per-band
@@ -227,7 +227,7 @@ def install(db: Database) -> None:
     )
 
 
-def index_signature(db: Database, article_id: int, sig: Signature) -> None:
+def index_signature(db: Database, article_id: int, sig: LeanMinHash) -> None:
     """Store the signature and its band keys (inside the caller's transaction)."""
     db.execute(
         "INSERT OR REPLACE INTO dedup_signatures(article_id, signature) VALUES (?, ?)",
@@ -251,14 +251,14 @@ def unindex(db: Database, article_id: int) -> None:
     db.execute("DELETE FROM dedup_signatures WHERE article_id = ?", [article_id])
 
 
-def load_signature(db: Database, article_id: int) -> Signature | None:
+def load_signature(db: Database, article_id: int) -> LeanMinHash | None:
     row = db.execute(
         "SELECT signature FROM dedup_signatures WHERE article_id = ?", [article_id]
     ).fetchone()
     return signature_from_bytes(row[0]) if row else None
 
 
-def candidates(db: Database, sig: Signature, exclude: Collection[int] = ()) -> list[int]:
+def candidates(db: Database, sig: LeanMinHash, exclude: Collection[int] = ()) -> list[int]:
     """Articles sharing at least one LSH band with `sig`, most shared bands first."""
     hits: dict[int, int] = {}
     params = [value for pair in band_keys(sig) for value in pair]
@@ -273,7 +273,7 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 def verified_matches(
-    db: Database, sig: Signature, body: str, ids: Iterable[int]
+    db: Database, sig: LeanMinHash, body: str, ids: Iterable[int]
 ) -> list[tuple[int, float]]:
     """The candidates whose exact shingle Jaccard with `body` reaches THRESHOLD, best first.
 
@@ -335,7 +335,7 @@ def _canonical_of(db: Database, article_id: int) -> int:
     return dup_of if dup_of is not None else article_id
 
 
-def _similarity(db: Database, a: int, b: int, sig_a: Signature | None = None) -> float:
+def _similarity(db: Database, a: int, b: int, sig_a: LeanMinHash | None = None) -> float:
     sig_a = sig_a or load_signature(db, a)
     sig_b = load_signature(db, b)
     if sig_a is None or sig_b is None:
@@ -350,7 +350,7 @@ def _point(db: Database, article_id: int, canonical: int | None, similarity: flo
     )
 
 
-def _join(db: Database, article_id: int, sig: Signature | None, canonical: int) -> None:
+def _join(db: Database, article_id: int, sig: LeanMinHash | None, canonical: int) -> None:
     """Put the article in the cluster of `canonical`, re-pointing it when the article is older."""
     if _article_order(db, article_id) > _article_order(db, canonical):
         _point(db, article_id, canonical, _similarity(db, article_id, canonical, sig))
@@ -377,7 +377,7 @@ def _exact_match(
 def link(
     db: Database,
     article_id: int,
-    sig: Signature | None,
+    sig: LeanMinHash | None,
     digest: str,
     exclude: Collection[int] = (),
 ) -> None:
