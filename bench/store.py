@@ -40,7 +40,7 @@ def build(path: Path, count: int) -> Store:
     news = SyntheticNews(42)
     memory = BoilerplateMemory()
     store = Store(path, on_save=[memory.on_save])
-    memory.db = store.db
+    memory.store = store
     started = time.perf_counter()
     for i in range(1, count + 1):
         store.save_article(synthetic_article(news, i))

@@ -11,39 +11,30 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from crawler import __version__
-from crawler.lock import CrawlLock, CrawlLocked, LockError
+from crawler.exits import (  # noqa: F401  (the codes are part of crawler.cli's names)
+    EX_CANTCREAT,
+    EX_DATAERR,
+    EX_IOERR,
+    EX_SOFTWARE,
+    EX_UNAVAILABLE,
+    EXIT_FETCH_ERRORS,
+    EXIT_FOR_STORE_REASON,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CrawlAborted,
+)
+from crawler.settings import KRNEWS_DB
 from crawler.sites import Config, ConfigError, check_table, load_config
 from crawler.terminal import for_terminal
 
-EXIT_OK, EXIT_FETCH_ERRORS, EXIT_USAGE = 0, 1, 2
-# The rest follow sysexits.h, as cron and shell scripts expect.
-EX_DATAERR = 65  # the store is not a database, or was written by a newer krnews
-EX_UNAVAILABLE = 69  # `krnews demo`: its port is taken
-EX_SOFTWARE = 70  # the crawl ended without closing its run (a bug: see the log)
-EX_CANTCREAT = 73  # the store, its lock or the log file cannot be created
-EX_IOERR = 74  # an I/O error or a full disk while writing the store
-EXIT_LOCKED = 75  # EX_TEMPFAIL: another crawl on the same store is still running
-EXIT_FOR_STORE_REASON = {
-    "not_a_database": EX_DATAERR,
-    "too_new": EX_DATAERR,
-    "cannot_open": EX_CANTCREAT,
-    "read_only": EX_CANTCREAT,
-    "disk_full": EX_IOERR,
-    "io_error": EX_IOERR,
-}
-
-
-class CrawlAborted(Exception):
-    """A crawl that could not run or could not finish its bookkeeping: one line, one exit code."""
-
-    def __init__(self, message: str, exit_code: int, summary: dict | None = None):
-        super().__init__(message)
-        self.exit_code = exit_code
-        self.summary = summary or {}
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 
 class KrnewsGroup(click.Group):
@@ -56,7 +47,7 @@ class KrnewsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except sqlite3.Error as exc:  # a command that reads the file without crawler.store
-            db = args[args.index("--db") + 1] if "--db" in args[:-1] else "news.db"
+            db = args[args.index("--db") + 1] if "--db" in args[:-1] else KRNEWS_DB
             error = store_error(db, exc)
             click.echo(f"krnews: {error}", err=True)
             ctx.exit(EXIT_FOR_STORE_REASON.get(error.reason, EX_IOERR))
@@ -102,7 +93,7 @@ def crawl_table_settings(config: Config) -> dict:
     return settings
 
 
-def crawl_settings(config: Config, db: str, **overrides) -> scrapy.settings.Settings:  # noqa: F821
+def crawl_settings(config: Config, db: str, **overrides) -> Settings:
     from scrapy.settings import Settings
 
     settings = Settings()
@@ -162,11 +153,10 @@ def run_crawl(
 
 
 def execute_crawl(make_process, config: Config, db: str, *, sites: tuple[str, ...] = ()):
-    """The one way a crawl runs, under `krnews crawl` and `scrapy crawl news` alike: the lock,
-    the run row (and the killed runs before it marked `interrupted`), the spider, and a run row
-    that never stays `running` once this returns. `make_process()` gives the Scrapy crawler
-    process, made only once the lock and the store are known to be usable."""
-    from crawler.store import Store, store_error
+    """The one way a crawl runs, under `krnews crawl` and `scrapy crawl news` alike. The run's
+    life (the lock, the run row, the killed runs before it marked `interrupted`) is the
+    crawler.run.CrawlRun extension's; a crawl it refuses to start (`CrawlAborted`, `StoreError`)
+    is raised here, once Scrapy is done. `make_process()` gives the Scrapy crawler process."""
     from spiders.news import NewsSpider
 
     started = time.monotonic()
@@ -174,88 +164,65 @@ def execute_crawl(make_process, config: Config, db: str, *, sites: tuple[str, ..
     unknown = set(names) - {s.name for s in config.sites}
     if unknown:
         raise click.UsageError(f"no site named {', '.join(sorted(unknown))} in the sites file")
-    try:
-        lock = CrawlLock(db).acquire()
-    except CrawlLocked as exc:
-        raise CrawlAborted(str(exc), EXIT_LOCKED) from None
-    except LockError as exc:
-        raise CrawlAborted(str(exc), EX_CANTCREAT) from None
-    try:
+    process = make_process()
+    crawler = process.create_crawler(NewsSpider)
+    crawler.settings.set("KRNEWS_STARTED", started, priority="cmdline")
+    refused: list[BaseException] = []
+    _on_start_failure(process.crawl(crawler, config=config, site=",".join(names)), refused)
+    # crawler.deadline handles SIGTERM and SIGINT: a stop closes the run row too.
+    process.start(install_signal_handlers=False)
+    if refused:
+        raise refused[0]
+    stats = crawler.stats
+    run_id = stats.get_value("krnews/run_id")
+    exit_code = stats.get_value("krnews/exit_code")
+    summary = stats.get_value("krnews/summary")
+    if exit_code is None or summary is None:
+        from crawler.store import Store
+
         with Store(db) as store:
-            # We hold the lock, so any run still marked running was killed: say so in `runs`.
-            store.db.execute(
-                "UPDATE runs SET status = 'interrupted', finished = COALESCE(finished, started) "
-                "WHERE status = 'running'"
-            )
-            store.db.conn.commit()
-            run_id = store.start_run(list(names), os.getpid())
-            try:
-                # Site rows before Scrapy starts: a store that cannot take them (a full disk)
-                # is one line here, not a traceback out of the spider's set-up.
-                for site in config.sites:
-                    if site.name in names:
-                        store.upsert_site(site.name, site.home, site.profile)
-            except sqlite3.Error as exc:
-                with contextlib.suppress(sqlite3.Error):
-                    store.finish_run(run_id, "failed", EX_IOERR, {})
-                raise store_error(db, exc) from None
-        process = make_process()
-        crawler = process.create_crawler(NewsSpider)
-        crawler.settings.set("KRNEWS_STARTED", started, priority="cmdline")
-        crawler.settings.set("KRNEWS_RUN_ID", run_id, priority="cmdline")
-        crawler.settings.set("KRNEWS_LOCK_HELD", True, priority="cmdline")
-        process.crawl(crawler, config=config, site=",".join(names))
-        # crawler.deadline handles SIGTERM and SIGINT: a stop closes the run row too.
-        process.start(install_signal_handlers=False)
-        stats = crawler.stats
-        exit_code = stats.get_value("krnews/exit_code")
-        if exit_code is None:  # the spider never closed its run
-            _close_unfinished_run(db, run_id)
-            exit_code = EX_SOFTWARE
-        summary = run_summary(db, run_id, time.monotonic() - started)
-        summary["stop_detail"] = stats.get_value("krnews/stop_detail") or ""
-        if stats.get_value("krnews/run_row_open"):
-            raise CrawlAborted(
-                f"run {run_id} could not be closed in {db} (the store cannot be written); "
-                "the next run marks it interrupted",
-                exit_code,
-                summary,
-            )
-        return exit_code, summary
-    finally:
-        lock.release()
-
-
-def _close_unfinished_run(db: str, run_id: int) -> None:
-    from crawler.store import Store
-
-    with Store(db) as store:
-        store.db.execute(
-            "UPDATE runs SET status = 'failed', exit_code = ?, finished = ? "
-            "WHERE id = ? AND status = 'running'",
-            [EX_SOFTWARE, time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()), run_id],
+            if exit_code is None:  # the run was opened and never closed: a bug
+                exit_code = EX_SOFTWARE
+                if run_id is not None:
+                    store.fail_open_run(run_id, EX_SOFTWARE)
+            if run_id is None:
+                raise CrawlAborted(
+                    "the crawl ended before its run started (see the log)", exit_code
+                )
+            summary = store.run_summary(run_id)
+    summary = dict(summary)
+    summary["seconds"] = round(time.monotonic() - started, 1)
+    summary["stop_detail"] = stats.get_value("krnews/stop_detail") or ""
+    if stats.get_value("krnews/run_row_open"):
+        raise CrawlAborted(
+            f"run {run_id} could not be closed in {db} (the store cannot be written); "
+            "the next run marks it interrupted",
+            exit_code,
+            summary,
         )
-        store.db.conn.commit()
+    return exit_code, summary
 
 
-def run_summary(db: str, run_id: int, seconds: float) -> dict:
-    from crawler.store import Store
+def _on_start_failure(crawling, refused: list[BaseException]) -> None:
+    """Keeps the exception a crawl failed with before it started (the lock is held, the store
+    cannot be opened: raised by the CrawlRun extension) instead of Scrapy's traceback."""
+    from crawler.store import StoreError
 
-    store = Store(db)
-    try:
-        run = dict(store.db["runs"].get(run_id))
-        run["seconds"] = round(seconds, 1)
-        run["per_site"] = [
-            dict(r)
-            for r in store.db.query(
-                "SELECT site, pages, articles, duplicates, errors FROM run_sites WHERE run_id = ? "
-                "ORDER BY site",
-                [run_id],
-            )
-        ]
-        return run
-    finally:
-        store.close()
+    def keep(error: BaseException) -> None:
+        if isinstance(error, CrawlAborted | StoreError):
+            refused.append(error)
+        else:
+            logging.getLogger(__name__).error("the crawl failed to start: %r", error)
+            refused.append(CrawlAborted(f"the crawl failed to start: {error}", EX_SOFTWARE))
+
+    def task_done(task) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            keep(task.exception())
+
+    if hasattr(crawling, "addErrback"):  # CrawlerProcess: a Deferred
+        crawling.addErrback(lambda failure: keep(failure.value))
+    else:  # AsyncCrawlerProcess (`scrapy crawl`): an asyncio Task
+        crawling.add_done_callback(task_done)
 
 
 def print_summary(summary: dict, *, table: bool) -> None:
@@ -318,7 +285,7 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="The sites config (DESIGN.md §3).",
 )
-@click.option("--db", default="news.db", show_default=True, help="The SQLite store.")
+@click.option("--db", default=KRNEWS_DB, show_default=True, help="The SQLite store.")
 @click.option("--site", "site_names", multiple=True, help="Crawl only this site (repeatable).")
 @click.option("--max-minutes", type=float, help="Stop the run after this many minutes.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Also write the log here.")
@@ -367,7 +334,7 @@ def crawl(
 
 
 @main.command()
-@click.option("--db", default="news.db", show_default=True, help="The SQLite store.")
+@click.option("--db", default=KRNEWS_DB, show_default=True, help="The SQLite store.")
 @click.option(
     "--port",
     default=18080,

@@ -17,13 +17,15 @@ import asyncio
 import logging
 import signal
 import time
+from typing import Any
 
 from scrapy import signals
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.defer import _schedule_coro
 from twisted.python.failure import Failure
+
+from crawler.reasons import Refused
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +36,11 @@ cancel_downloads = object()
 stop_run = object()
 
 
-class RunStopped(IgnoreRequest):
+class RunStopped(Refused):
     """A request given up because the run is stopping (not the site's fault: not recorded)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("stopped", message)
 
 
 class StoppableDownloadHandler(HTTP11DownloadHandler):
@@ -75,7 +80,7 @@ class RunDeadline:
         self.reason: str | None = None
         self._signals = 0
         self._calls: list = []
-        self._old_handlers: dict[int, object] = {}
+        self._old_handlers: dict[int, Any] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -117,6 +122,8 @@ class RunDeadline:
         """Stop scheduling, let what is in flight finish for a grace, then close the spider."""
         from twisted.internet import reactor
 
+        from crawler.run import crawl_run
+
         engine, spider = self.crawler.engine, self.crawler.spider
         if self.reason is not None or engine is None or spider is None:
             return
@@ -127,8 +134,9 @@ class RunDeadline:
                 "time limit reached" if reason == "time_limit" else f"{detail} received",
                 self.grace,
             )
-        if hasattr(spider, "begin_stop"):
-            spider.begin_stop(reason, detail, signum)
+        run = crawl_run(self.crawler)
+        if run is not None:
+            run.begin_stop(reason, detail, signum)
         engine.pause()
         self._give_up_queued(engine.downloader)
         self._calls.append(reactor.callLater(self.grace, self._cancel_in_flight))
@@ -147,15 +155,17 @@ class RunDeadline:
         """The second signal: close the run row now and stop the reactor."""
         from twisted.internet import reactor
 
+        from crawler.run import crawl_run
+
         logger.warning("%s received again: stopping at once", name)
-        spider = self.crawler.spider
-        if spider is not None and hasattr(spider, "abort_run"):
-            spider.abort_run(name, signum)
+        run = crawl_run(self.crawler)
+        if run is not None:
+            run.abort(name, signum)
         self.stop("stopped", name, signum)  # if the first signal came too early to count
         self._cancel_in_flight()  # no grace now: the reactor's shutdown waits for none
         self._restore_signals()
         if reactor.running:
-            reactor.stop()
+            reactor.stop()  # type: ignore[misc]  # the reactor module object, not a class
 
     def spider_closed(self, spider, reason) -> None:
         for call in self._calls:

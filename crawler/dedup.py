@@ -18,6 +18,11 @@ less than 0.004 (its own error at 128 permutations is about 0.04).
 Clusters live in `articles.dup_of` / `articles.similarity`: every member points at the
 canonical article (earliest published, then lowest id), which itself has `dup_of` NULL.
 
+A signature is exactly datasketch's MinHash(NUM_PERM, SEED, scheme "affine32") of the shingles,
+with its LeanMinHash bytes, computed here with numpy alone (tests/test_dedup.py checks both
+against datasketch): importing datasketch runs its package, whose LSH modules load scipy, +54 MiB
+and a few tenths of a second in every crawl process for nothing we use.
+
 The parameters were chosen on the labelled set in tests/fixtures/dedup (`python
 bench/dedup.py --sweep` prints the sweep); changing them changes band keys, so a store built
 with other values needs its dedup tables rebuilt by a migration.
@@ -30,11 +35,11 @@ import re
 import struct
 import zlib
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 from sqlite_utils import Database
 
 NGRAM = 5  # character n-gram length (spaces collapsed)
@@ -61,6 +66,29 @@ _BAND_QUERY = " UNION ALL ".join(
 )
 _FAR_FUTURE = float("inf")
 _HEADER = struct.Struct("<qiB")  # LeanMinHash bytes: seed, -num_perm, scheme code (1: affine32)
+_LEGACY_HEADER = struct.Struct("<qi")  # datasketch before 2.0: seed, num_perm; then the values
+_SCHEME_CODES = {1: "affine32"}
+
+
+@dataclass(frozen=True, eq=False)
+class LeanMinHash:
+    """What datasketch's LeanMinHash holds of a MinHash (its seed, scheme and values), with
+    its byte format (signature_to_bytes) and its Jaccard estimate."""
+
+    seed: int
+    hashvalues: np.ndarray  # uint32, one per permutation
+    scheme: str = _SCHEME
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+    def jaccard(self, other: LeanMinHash) -> float:
+        if other.scheme != self.scheme or other.seed != self.seed or len(other) != len(self):
+            raise ValueError(
+                "cannot compare MinHash signatures of different schemes, seeds or sizes: "
+                f"{self.scheme}/{self.seed}/{len(self)} vs {other.scheme}/{other.seed}/{len(other)}"
+            )
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / float(len(self))
 
 
 # ---- signatures -------------------------------------------------------------------------
@@ -91,8 +119,11 @@ def _shingle_hash(shingle: str) -> int:
 
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine permutations for (SEED, num_perm), made once per process."""
-    a, b = MinHash(num_perm=num_perm, seed=SEED, scheme=_SCHEME).permutations
+    """datasketch's affine permutations for (SEED, num_perm) under "affine32" (its
+    MinHash._init_permutations: h -> a * h + b mod 2**32, `a` odd), made once per process."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
     return a, b
 
 
@@ -128,17 +159,27 @@ def signature(body: str, n: int = NGRAM, num_perm: int = NUM_PERM) -> LeanMinHas
         values = (hv * a + b).min(axis=0)
     else:
         values = np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
-    return LeanMinHash(seed=SEED, hashvalues=values, scheme=_SCHEME)
+    return LeanMinHash(SEED, values.astype(np.uint32, copy=False))
 
 
 def signature_to_bytes(sig: LeanMinHash) -> bytes:
-    buf = bytearray(sig.bytesize(byteorder="<"))
-    sig.serialize(buf, byteorder="<")
-    return bytes(buf)
+    """datasketch's LeanMinHash.serialize(byteorder="<")."""
+    code = {name: code for code, name in _SCHEME_CODES.items()}[sig.scheme]
+    return _HEADER.pack(sig.seed, -len(sig), code) + sig.hashvalues.astype("<u4").tobytes()
 
 
 def signature_from_bytes(data: bytes) -> LeanMinHash:
-    return LeanMinHash.deserialize(data, byteorder="<")
+    """datasketch's LeanMinHash.deserialize(data, byteorder="<"): the affine32 format, or the
+    legacy one of datasketch before 2.0 (whose values no longer compare with new ones)."""
+    seed, size = _LEGACY_HEADER.unpack_from(data, 0)
+    if size >= 0:
+        values = np.frombuffer(data, dtype="<u4", count=size, offset=_LEGACY_HEADER.size)
+        return LeanMinHash(seed, values.astype(np.uint32), "legacy")
+    _seed, _size, code = _HEADER.unpack_from(data, 0)
+    if code not in _SCHEME_CODES:
+        raise ValueError(f"unknown MinHash scheme code {code} in a stored signature")
+    values = np.frombuffer(data, dtype="<u4", count=-size, offset=_HEADER.size)
+    return LeanMinHash(seed, values.astype(np.uint32), _SCHEME_CODES[code])
 
 
 def estimate(a: LeanMinHash, b: LeanMinHash) -> float:

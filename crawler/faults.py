@@ -17,6 +17,8 @@ from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from crawler.reasons import Refused
+
 # Kinds that mean "something about this site is wrong" and make `krnews crawl` exit 1. The rest
 # (robots_404, robots_disallowed) are notable but normal: most small sites have no robots.txt.
 NOTABLE_ONLY = frozenset({"robots_404"})
@@ -52,15 +54,10 @@ def failure_kind(failure: Failure) -> tuple[str, int | None, str]:
         return "too_large", None, str(exc) or "download cancelled: body larger than the size cap"
     if failure.check(ResponseDataLossError):
         return "truncated", None, message
+    if failure.check(Refused):
+        return exc.reason, None, str(exc)
     if failure.check(IgnoreRequest):
-        text = str(exc)
-        if text.startswith("redirect loop") or "max redirections" in text:
-            return "redirect_loop", None, text
-        if text.startswith("robots.txt disallows"):
-            return "robots_disallowed", None, text
-        if text.startswith("known article"):
-            return "known_redirect", None, text
-        return "other", None, text
+        return "other", None, str(exc)
     if failure.check(
         ResponseNeverReceived,
         ResponseFailed,

@@ -37,7 +37,10 @@ FINAL_FAILURES = frozenset(
 )
 
 
-def request_key(request: Request) -> str:
+def request_key(request: Request | None) -> str:
+    """The URL a request was made for: the first of its redirect chain."""
+    if request is None:
+        raise ValueError("a response without the request it answers")
     return request.meta.get("redirect_urls", [request.url])[0]
 
 

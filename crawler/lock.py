@@ -50,7 +50,7 @@ class CrawlLock:
         self.path = Path(f"{self.db}.lock")
         self._fd: int | None = None
 
-    def acquire(self) -> CrawlLock:
+    def acquire(self) -> Self:
         self._refuse_hard_links()
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)

@@ -1,19 +1,28 @@
-"""Middlewares: robots.txt, redirect loops, retry backoff, the run's ledger. One small class each."""
+"""Middlewares: robots.txt and its Crawl-delay, conditional GET, redirect
+loops, retry backoff, the run's ledger. One small class each; what they keep for the run is the
+CrawlRun extension's (crawler.run)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from crawler.ledger import request_key
+from crawler.reasons import Refused
+from crawler.run import crawl_run
+from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
+
+# Sent by the spider when a robots.txt asks for a Crawl-delay: host=..., delay=seconds.
+crawl_delay_found = object()
 
 
 class RobotsMiddleware:
@@ -29,15 +38,69 @@ class RobotsMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        mw = cls(crawler)
+        crawler.signals.connect(mw.apply_crawl_delay, signal=crawl_delay_found)
+        return mw
 
     def process_request(self, request: Request, spider=None):
         if request.meta.get("krnews_kind") == "robots":
             return
         allowed = getattr(self.crawler.spider, "robots_allow", None)
         if allowed is not None and not allowed(request.url):
-            raise IgnoreRequest(f"robots.txt disallows {request.url}")
+            raise Refused("robots_disallowed", f"robots.txt disallows {request.url}")
         return
+
+    def apply_crawl_delay(self, host: str, delay: float) -> None:
+        """One request at a time to the host, `delay` seconds apart (AutoThrottle is told not
+        to lower it by the spider's `autothrottle_dont_adjust_delay`)."""
+        downloader = self.crawler.engine.downloader
+        downloader.per_slot_settings[host] = {"delay": delay, "concurrency": 1}
+        if host in downloader.slots:
+            downloader.slots[host].delay = max(downloader.slots[host].delay, delay)
+            downloader.slots[host].concurrency = 1
+
+
+class ConditionalGetMiddleware:
+    """Feeds, sitemaps and list pages (`krnews_source` in meta) are asked with the ETag and
+    Last-Modified the store keeps for them; a full answer's validators are handed to the run,
+    which keeps them only when all the work the page gave was settled (crawler.ledger). The
+    end of the page's last settled run goes into meta as `krnews_checked_at` (a section's
+    pagination stops only on articles stored before it)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if crawl_run(crawler) is None:
+            raise NotConfigured("no CrawlRun extension")
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider=None):
+        meta = request.meta
+        if not meta.get("krnews_source") or "krnews_checked_at" in meta:
+            return
+        run = crawl_run(self.crawler)
+        cached = run.store.http_cache_get(request_key(request)) if run else None
+        meta["krnews_checked_at"] = cached["checked_at"] if cached else None
+        if cached:
+            if cached["etag"]:
+                request.headers.setdefault("If-None-Match", cached["etag"])
+            if cached["last_modified"]:
+                request.headers.setdefault("If-Modified-Since", cached["last_modified"])
+        return
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        run = crawl_run(self.crawler)
+        if request.meta.get("krnews_source") and 200 <= response.status < 300 and run:
+            etag = response.headers.get("ETag")
+            modified = response.headers.get("Last-Modified")
+            run.source_answered(
+                request_key(request),
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+            )
+        return response
 
 
 class RedirectGuardMiddleware:
@@ -51,6 +114,7 @@ class RedirectGuardMiddleware:
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.max_times = crawler.settings.getint("REDIRECT_MAX_TIMES")
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -58,13 +122,16 @@ class RedirectGuardMiddleware:
 
     def process_response(self, request: Request, response: Response, spider=None):
         if response.status in (301, 302, 303, 307, 308) and "Location" in response.headers:
-            target = urljoin(request.url, response.headers["Location"].decode("latin-1"))
+            location = response.headers.get("Location") or b""
+            target = urljoin(request.url, location.decode("latin-1"))
             chain = [*request.meta.get("redirect_urls", []), request.url]
             if target in chain:
-                raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, target])}")
-            on_redirect = getattr(self.crawler.spider, "on_redirect", None)
-            if on_redirect is not None and on_redirect(chain[0], target):
-                raise IgnoreRequest(f"known article: {chain[0]} -> {target}")
+                raise Refused("redirect_loop", " -> ".join([*chain, target]))
+            if request.meta.get("redirect_times", 0) >= self.max_times:
+                raise Refused("redirect_loop", f"max redirections ({self.max_times}) reached")
+            run = crawl_run(self.crawler)
+            if run is not None and run.redirected(canonical_url(chain[0]), canonical_url(target)):
+                raise Refused("known_redirect", f"known article: {chain[0]} -> {target}")
         return response
 
 
@@ -83,17 +150,23 @@ class BackoffRetryMiddleware(RetryMiddleware):
         attempt = retry.meta.get("retry_times", 1)
         left = min(self.cap, self.base ** (attempt - 1))
         # In steps, so that a run that is stopping does not wait out a long backoff.
-        while left > 0 and not getattr(self.crawler.spider, "stop_reason", None):
+        run = crawl_run(self.crawler)
+        while left > 0 and not (run is not None and run.stopping):
             await asyncio.sleep(min(left, 0.25))
             left -= 0.25
 
-    async def process_response(self, request: Request, response: Response, spider=None):
+    # Scrapy takes a coroutine for any middleware method; its stubs say the sync signature.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider=None
+    ):
         result = super().process_response(request, response)
         if isinstance(result, Request):
             await self._wait(result)
         return result
 
-    async def process_exception(self, request: Request, exception: Exception, spider=None):
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider=None
+    ):
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
             await self._wait(result)
@@ -101,7 +174,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 
 class LedgerMiddleware:
-    """Spider middleware, next to the spider: tells the spider's WorkLedger (crawler.ledger)
+    """Spider middleware, next to the spider: tells the run's WorkLedger (crawler.ledger)
     which requests each page gave, and when its callback has run to the end. While a callback
     runs, `ledger.current` names its page, so a request the spider refuses is charged to it."""
 
@@ -112,8 +185,9 @@ class LedgerMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def _ledger(self):
-        return getattr(self.crawler.spider, "ledger", None)
+    def _ledger(self) -> Any:
+        run = crawl_run(self.crawler)
+        return run.ledger if run is not None else None
 
     def process_spider_output(self, response: Response, result, spider=None):
         ledger = self._ledger()

@@ -16,6 +16,7 @@ import click
 
 from crawler import fts
 from crawler.korean import match_expression, query_words
+from crawler.settings import KRNEWS_DB
 from crawler.terminal import for_terminal
 
 if TYPE_CHECKING:
@@ -338,7 +339,7 @@ SCORE_HELP = (
 
 @click.command("search", epilog=SCORE_HELP)
 @click.argument("query")
-@click.option("--db", default="news.db", show_default=True, help="The store to search.")
+@click.option("--db", default=KRNEWS_DB, show_default=True, help="The store to search.")
 @click.option("--site", "sites", multiple=True, help="Only this site (repeat for several).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this date.")
 @click.option(

@@ -57,10 +57,15 @@ CONCURRENT_ITEMS = 8
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RobotsMiddleware": 95,
+    "crawler.middlewares.ConditionalGetMiddleware": 580,
     "crawler.middlewares.RedirectGuardMiddleware": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
+
+# What a run asks: an article already stored, or a link gone in an earlier run, is never requested,
+# and a site's requests stop at its max_pages.
+DUPEFILTER_CLASS = "crawler.dupefilter.StoredArticleFilter"
 
 # The run's ledger (crawler.ledger) sits next to the spider, so it sees each callback's own output.
 SPIDER_MIDDLEWARES = {
@@ -73,6 +78,8 @@ DOWNLOAD_HANDLERS = {
 }
 
 EXTENSIONS = {
+    # The run's life: the lock, the store, the `runs` row, `fetches` rows, the end of the run.
+    "crawler.run.CrawlRun": 100,
     "crawler.progress.ProgressLine": 500,
     "crawler.deadline.RunDeadline": 510,
 }
@@ -95,12 +102,11 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 400,
 }
 
-# The store (DESIGN.md §4); the CLI passes --db here.
+# The store (DESIGN.md §4); the CLI passes --db here. Every command's default --db is this one.
 KRNEWS_DB = "news.db"
-# Set by the CLI, which takes the crawl lock and opens the run row before the crawl; under a plain
-# `scrapy crawl` both are unset and the spider takes the lock and opens the run itself.
-KRNEWS_RUN_ID = None
-KRNEWS_LOCK_HELD = False
+# A line seen in this many stored articles of one site is that site's boilerplate (the clean
+# stage; three, not two: one story re-posted in a second section must not teach its own lines).
+KRNEWS_BOILERPLATE_MIN_ARTICLES = 3
 # How many list pages deep a section's pagination is followed in one run (the incremental rule
 # stops earlier: after a page whose articles are all known).
 KRNEWS_MAX_LIST_PAGES = 50

@@ -15,6 +15,12 @@ CONTRACT (other modules build against these names; keep them):
     Store.http_cache_get(url) / http_cache_put(url, etag, last_modified) / http_cache_forget(url)
     Store.stored_by(url, when)        -> an article is stored under (or reached through) this URL
                                       and was fetched at or before `when` (ISO 8601 UTC)
+    Store.has_articles(site) / recently_gone(url, days, run_id) / mark_interrupted() /
+    fail_open_run(run_id, exit_code) / run_summary(run_id) / in_cluster(article_id) /
+    dup_of(article_id)                what the crawl asks and says, by name (crawler/run.py)
+    Store.count_lines(site, lines, article_id) / learned_lines(site, lines, min_articles) /
+    forget_rare_lines(site, min_articles, keep_newest) / take_out_line(site, line, mark)
+                                      site-learned boilerplate (pipelines/clean.py's policy)
     Store.close()
     StoreError(path, reason, message) every failure to open or write the store, as one line:
                                       reason is not_a_database, too_new, cannot_open, read_only,
@@ -25,7 +31,7 @@ dup_of, similarity (dedup computes those) plus `images`: [{"url", "caption"}] an
 dedup stage adds (see pipelines/dedup.py): `content_hash` and `signature` (bytes). Both are
 computed here when absent, so callers outside Scrapy can save plain articles.
 
-`Store(path, on_save=[...])`: each hook is called as `hook(db, article_id, article)` inside the
+`Store(path, on_save=[...])`: each hook is called as `hook(store, article_id, article)` inside the
 article's transaction after the row is written (the clean stage's site-learned boilerplate
 counts use it), and only when the article is new or its body changed.
 """
@@ -33,6 +39,7 @@ counts use it), and only when the article is new or its body changed.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import signal
@@ -51,7 +58,7 @@ from crawler import dedup, fts, views
 # pipelines.clean.MIN_ARTICLES; the store does not import the pipelines
 MIN_LEARNED_ARTICLES = 3
 
-SaveHook = Callable[[Database, int, dict], None]
+SaveHook = Callable[["Store", int, dict], None]
 
 SCHEMA_VERSION = 4
 # 16 KiB pages: an article row (~3 KB) no longer leaves a quarter of a 4 KiB page empty
@@ -309,6 +316,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _line_hash(line: str) -> str:
+    return hashlib.sha1(line.encode("utf-8")).hexdigest()
+
+
 class Store:
     def __init__(
         self, path: str | Path, on_save: Iterable[SaveHook] = (), *, background_checkpoints=False
@@ -316,7 +327,7 @@ class Store:
         self.path = Path(path)
         self.on_save: list[SaveHook] = list(on_save)
         self._saves = 0
-        self._checkpointer = None
+        self._checkpointer: _Checkpointer | None = None
         if self.path.is_dir():
             raise StoreError(self.path, "cannot_open", f"{self.path} is a directory, not a store")
         try:
@@ -462,7 +473,7 @@ class Store:
                 dedup.link(self.db, article_id, sig, digest)
             fts.index_article(self.db, article_id)
             for hook in self.on_save:
-                hook(self.db, article_id, article)
+                hook(self, article_id, article)
             self._saves += 1
             if self._saves == _KILL_IN_SAVE:
                 os.kill(os.getpid(), signal.SIGKILL)
@@ -474,6 +485,7 @@ class Store:
         cursor = self.db.execute(
             f"INSERT INTO articles ({cols}) VALUES ({marks})", list(row.values())
         )
+        assert cursor.lastrowid is not None  # an INSERT always gives one
         return cursor.lastrowid
 
     def _update_row(self, article_id: int, row: dict) -> None:
@@ -487,7 +499,7 @@ class Store:
             [(article_id, i, img["url"], img.get("caption")) for i, img in enumerate(images)],
         )
 
-    def _write_aliases(self, article_id: int, url: str, article: dict) -> None:
+    def _write_aliases(self, article_id: int, url: str | None, article: dict) -> None:
         """Every other URL that led to the article: the link as requested, and the URL it was
         fetched at when the page names another as its canonical one (`aliases`)."""
         for alias in dict.fromkeys([article.get("requested_url"), *article.get("aliases", ())]):
@@ -530,6 +542,7 @@ class Store:
                 "INSERT INTO runs (started, status, pid, sites) VALUES (?, 'running', ?, ?)",
                 [_now(), pid if pid is not None else os.getpid(), json.dumps(list(sites))],
             )
+        assert cursor.lastrowid is not None  # an INSERT always gives one
         return cursor.lastrowid
 
     def finish_run(self, run_id: int, status: str, exit_code: int, counts: dict) -> None:
@@ -621,6 +634,144 @@ class Store:
             ).fetchone()
             is not None
         )
+
+    def has_articles(self, site: str) -> bool:
+        """True when any article of the site is stored (a site's first crawl has none)."""
+        found = self.db.execute("SELECT 1 FROM articles WHERE site = ? LIMIT 1", [site])
+        return found.fetchone() is not None
+
+    def recently_gone(self, url: str, days: float, run_id: int | None) -> bool:
+        """True when `url` answered 404/410 in another run of the last `days` days."""
+        found = self.db.execute(
+            "SELECT 1 FROM fetches WHERE url = ? AND kind IN ('http_404', 'http_410') "
+            "AND run_id IS NOT ? AND julianday(time) > julianday('now', ?) LIMIT 1",
+            [url, run_id, f"-{days} days"],
+        )
+        return found.fetchone() is not None
+
+    def mark_interrupted(self) -> int:
+        """Marks every run still `running` as `interrupted` (called under the crawl lock, so
+        such a run was killed); returns how many."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE runs SET status = 'interrupted', finished = COALESCE(finished, started) "
+                "WHERE status = 'running'"
+            )
+        return cursor.rowcount
+
+    def fail_open_run(self, run_id: int, exit_code: int) -> None:
+        """Closes the run as `failed` if it is still `running` (a crawl that never closed it)."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE runs SET status = 'failed', exit_code = ?, finished = ? "
+                "WHERE id = ? AND status = 'running'",
+                [exit_code, _now(), run_id],
+            )
+
+    def run_summary(self, run_id: int) -> dict:
+        """The run's row with its per-site counts (`per_site`, by site name)."""
+        run = dict(self.db.table("runs").get(run_id))
+        run["per_site"] = [
+            dict(r)
+            for r in self.db.query(
+                "SELECT site, pages, articles, duplicates, errors FROM run_sites WHERE run_id = ? "
+                "ORDER BY site",
+                [run_id],
+            )
+        ]
+        return run
+
+    def in_cluster(self, article_id: int) -> bool:
+        """True when the article belongs to a story of two or more stored articles."""
+        # An older copy arriving late becomes the canonical (dup_of NULL) of an existing story.
+        (linked,) = self.db.execute(
+            "SELECT dup_of IS NOT NULL OR EXISTS (SELECT 1 FROM articles WHERE dup_of = ?) "
+            "FROM articles WHERE id = ?",
+            [article_id, article_id],
+        ).fetchone()
+        return bool(linked)
+
+    # ---- site-learned boilerplate (pipelines/clean.py says which lines; the store counts) ----
+
+    def count_lines(self, site: str, lines: Iterable[str], article_id: int | None) -> list[int]:
+        """Counts one more article for each line of the site; returns the new counts, in order
+        (inside the article's transaction when called from an on_save hook)."""
+        counts = []
+        with self.db.atomic():
+            for line in lines:
+                (count,) = self.db.execute(
+                    "INSERT INTO boilerplate_lines(site, line_hash, line, articles, last_seen) "
+                    "VALUES (?, ?, ?, 1, ?) ON CONFLICT(site, line_hash) "
+                    "DO UPDATE SET articles = articles + 1, last_seen = excluded.last_seen "
+                    "RETURNING articles",
+                    [site, _line_hash(line), line, article_id],
+                ).fetchone()
+                counts.append(count)
+        return counts
+
+    def learned_lines(self, site: str, lines: Iterable[str], min_articles: int) -> set[str]:
+        """Those of `lines` seen in at least `min_articles` stored articles of the site."""
+        by_hash = {_line_hash(line): line for line in lines}
+        if not by_hash:
+            return set()
+        learned: set[str] = set()
+        hashes = list(by_hash)
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for (found,) in self.db.execute(
+                f"SELECT line_hash FROM boilerplate_lines WHERE site = ? AND articles >= ? "
+                f"AND line_hash IN ({marks})",
+                [site, min_articles, *chunk],
+            ):
+                learned.add(by_hash[found])
+        return learned
+
+    def forget_rare_lines(self, site: str, min_articles: int, keep_newest: int) -> int:
+        """Forgets the site's lines seen in fewer than `min_articles` articles and not in its
+        `keep_newest` newest articles; returns how many went."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "DELETE FROM boilerplate_lines WHERE site = ? AND articles < ? "
+                "AND coalesce(last_seen, 0) < "
+                "(SELECT id FROM articles WHERE site = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                [site, min_articles, site, keep_newest],
+            )
+        return cursor.rowcount
+
+    def dup_of(self, article_id: int) -> int | None:
+        """The canonical article of the article's story, or None (it is canonical or unique)."""
+        found = self.db.execute("SELECT dup_of FROM articles WHERE id = ?", [article_id])
+        row = found.fetchone()
+        return row[0] if row else None
+
+    def take_out_line(self, site: str, line: str, mark: str) -> int:
+        """Saves again, without `line`, every article of the site whose body has it as a line of
+        its own (each in its own transaction: re-indexed, its cluster recomputed); `mark` is set
+        in the article dict the on_save hooks see. Returns how many articles changed."""
+        ids = [
+            article_id
+            for (article_id,) in self.db.execute(
+                "SELECT id FROM articles WHERE site = ? AND "
+                "instr(char(10) || body || char(10), char(10) || ? || char(10)) > 0",
+                [site, line],
+            ).fetchall()
+        ]
+        for article_id in ids:
+            article = self.article(article_id) or {}
+            body = "\n".join(x for x in article["body"].split("\n") if x != line)
+            images = [
+                {"url": url, "caption": caption}
+                for url, caption in self.db.execute(
+                    "SELECT url, caption FROM images WHERE article_id = ? ORDER BY position",
+                    [article_id],
+                )
+            ]
+            fields = {k: v for k, v in article.items() if k not in ("id", "dup_of", "similarity")}
+            self.save_article(
+                {**fields, "body": body, "content_hash": None, "images": images, mark: True}
+            )
+        return len(ids)
 
     def http_cache_put(self, url: str, etag: str | None, last_modified: str | None) -> None:
         with self.db.atomic():

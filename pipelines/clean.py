@@ -8,9 +8,9 @@ normalises again.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import sqlite3
+from collections.abc import Iterable
+from typing import Any
 
 from crawler import boilerplate, bylines, dates
 
@@ -31,139 +31,69 @@ EDGE_LINES = (2, 4)  # first, last
 FORGET_AFTER = 100
 PRUNE_EVERY = 50
 
-BOILERPLATE_DDL = """
-CREATE TABLE IF NOT EXISTS boilerplate_lines(
-    site TEXT NOT NULL, line_hash TEXT NOT NULL, line TEXT NOT NULL,
-    articles INTEGER NOT NULL DEFAULT 0, last_seen INTEGER, PRIMARY KEY (site, line_hash))
-"""
-
-
-def line_hash(line: str) -> str:
-    return hashlib.sha1(line.encode("utf-8")).hexdigest()
-
-
-def _connection(db) -> sqlite3.Connection:
-    # A sqlite_utils.Database wraps the connection as `.conn`; a plain connection is fine too.
-    return getattr(db, "conn", db)
+RECLEANED = "_recleaned"
 
 
 class BoilerplateMemory:
-    """Site-learned boilerplate, persisted in the store's `boilerplate_lines` table.
+    """Site-learned boilerplate: which lines are counted and when one is learned. The counts
+    are the store's (`boilerplate_lines`, through crawler.store.Store methods).
 
-    The store calls `observe(db, site, lines)` inside each article's transaction so that counts
-    never drift from `articles`; the clean stage asks `is_boilerplate(site, line)`.
+    The store calls `on_save(store, article_id, article)` inside each article's transaction so
+    that counts never drift from `articles`; the clean stage is handed `learned(site, lines)`.
     """
 
-    def __init__(self, db=None, min_articles: int = MIN_ARTICLES) -> None:
-        self.db = db
+    def __init__(self, store: Any = None, min_articles: int = MIN_ARTICLES) -> None:
+        self.store = store
         self.min_articles = min_articles
         # (site, line) pairs that reached min_articles since the last `take_learned()`: the
         # articles stored before that still carry the line (see `reclean_learned`).
-        self.learned: list[tuple[str, str]] = []
+        self.learned_since: list[tuple[str, str]] = []
         self._observed: dict[str, int] = {}
 
-    def observe(self, db, site: str, lines, article_id: int | None = None) -> None:
-        conn = _connection(db)
-        for line in dict.fromkeys(lines):  # one article counts once per line
-            if not line or len(line) > MAX_LEARNED_LEN:
-                continue
-            (count,) = conn.execute(
-                "INSERT INTO boilerplate_lines(site, line_hash, line, articles, last_seen) "
-                "VALUES (?, ?, ?, 1, ?) ON CONFLICT(site, line_hash) "
-                "DO UPDATE SET articles = articles + 1, last_seen = excluded.last_seen "
-                "RETURNING articles",
-                (site, line_hash(line), line, article_id),
-            ).fetchone()
+    def observe(self, store: Any, site: str, lines: Iterable[str], article_id: int | None = None):
+        # one article counts once per line; long paragraphs are never boilerplate
+        kept = [line for line in dict.fromkeys(lines) if line and len(line) <= MAX_LEARNED_LEN]
+        for line, count in zip(kept, store.count_lines(site, kept, article_id), strict=True):
             if count == self.min_articles:
-                self.learned.append((site, line))
+                self.learned_since.append((site, line))
         self._observed[site] = self._observed.get(site, 0) + 1
         if self._observed[site] % PRUNE_EVERY == 0:
-            prune(db, site, self.min_articles)
+            store.forget_rare_lines(site, self.min_articles, FORGET_AFTER)
 
     def take_learned(self) -> list[tuple[str, str]]:
-        learned, self.learned = self.learned, []
+        learned, self.learned_since = self.learned_since, []
         return learned
 
-    def on_save(self, db, article_id: int, article: dict) -> None:
+    def on_save(self, store: Any, article_id: int, article: dict) -> None:
         """`Store(on_save=[memory.on_save])` hook: counts the stored body's lines."""
         if article.get(RECLEANED):
             return  # a body trimmed by reclean_learned was counted when first stored
-        linked = (
-            _connection(db)
-            .execute("SELECT dup_of FROM articles WHERE id = ?", (article_id,))
-            .fetchone()
-        )
-        if linked and linked[0] is not None:
+        if store.dup_of(article_id) is not None:
             return  # another version of a story already counted: re-posts teach nothing
         if article.get("site") and article.get("body"):
             lines = article["body"].split("\n")
             head, tail = EDGE_LINES
-            self.observe(db, article["site"], lines[:head] + lines[head:][-tail:], article_id)
+            self.observe(store, article["site"], lines[:head] + lines[head:][-tail:], article_id)
+
+    def learned(self, site: str | None, lines: Iterable[str]) -> set[str]:
+        """Those of `lines` that are this site's boilerplate."""
+        if self.store is None or not site:
+            return set()
+        short = [line for line in lines if len(line) <= MAX_LEARNED_LEN]
+        return self.store.learned_lines(site, short, self.min_articles)
 
     def is_boilerplate(self, site: str | None, line: str) -> bool:
-        if self.db is None or not site or len(line) > MAX_LEARNED_LEN:
-            return False
-        try:
-            row = (
-                _connection(self.db)
-                .execute(
-                    "SELECT articles FROM boilerplate_lines WHERE site = ? AND line_hash = ?",
-                    (site, line_hash(line)),
-                )
-                .fetchone()
-            )
-        except sqlite3.OperationalError:
-            return False  # a store not yet migrated has learned nothing
-        return bool(row) and row[0] >= self.min_articles
+        return line in self.learned(site, [line])
 
 
-def prune(db, site: str, min_articles: int = MIN_ARTICLES) -> int:
-    """Forget the site's lines seen too rarely to be boilerplate; returns how many went."""
-    return (
-        _connection(db)
-        .execute(
-            "DELETE FROM boilerplate_lines WHERE site = ? AND articles < ? "
-            "AND coalesce(last_seen, 0) < "
-            "(SELECT id FROM articles WHERE site = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
-            (site, min_articles, site, FORGET_AFTER),
-        )
-        .rowcount
-    )
-
-
-RECLEANED = "_recleaned"
-
-
-def reclean_learned(store, learned: list[tuple[str, str]]) -> int:
+def reclean_learned(store: Any, learned: list[tuple[str, str]]) -> int:
     """Takes newly learned site boilerplate out of the articles stored before it was learned.
 
     A line becomes boilerplate only once it was seen in MIN_ARTICLES articles, so those first
-    articles were stored with it. Each is saved again without the line (one transaction each:
-    the store re-indexes it and recomputes its cluster). Returns how many articles changed.
+    articles were stored with it; the store saves each again without the line. Returns how many
+    articles changed.
     """
-    changed = 0
-    for site, line in learned:
-        rows = store.db.execute(
-            "SELECT id FROM articles WHERE site = ? AND "
-            "instr(char(10) || body || char(10), char(10) || ? || char(10)) > 0",
-            [site, line],
-        ).fetchall()
-        for (article_id,) in rows:
-            article = store.article(article_id)
-            body = "\n".join(x for x in article["body"].split("\n") if x != line)
-            images = [
-                {"url": url, "caption": caption}
-                for url, caption in store.db.execute(
-                    "SELECT url, caption FROM images WHERE article_id = ? ORDER BY position",
-                    [article_id],
-                )
-            ]
-            fields = {k: v for k, v in article.items() if k not in ("id", "dup_of", "similarity")}
-            store.save_article(
-                {**fields, "body": body, "content_hash": None, "images": images, RECLEANED: True}
-            )
-            changed += 1
-    return changed
+    return sum(store.take_out_line(site, line, RECLEANED) for site, line in learned)
 
 
 def _page_repeat(line: str, article: dict, captions: set[str]) -> str | None:
@@ -217,6 +147,7 @@ def clean_paragraphs(article: dict, memory: BoilerplateMemory | None = None) -> 
     kept: list[str] = []
     seen: set[str] = set()
     paragraphs = drop_title_block(list(article.get("paragraphs", ())), article.get("title"))
+    learned = memory.learned(site, paragraphs) if memory is not None else set()
     marked_captions = caption_lines(paragraphs)
     for i, line in enumerate(paragraphs):
         if boilerplate.is_tail_marker(line):
@@ -228,7 +159,7 @@ def clean_paragraphs(article: dict, memory: BoilerplateMemory | None = None) -> 
             continue
         if _page_repeat(line, article, captions) or boilerplate.line_kind(line):
             continue
-        if memory is not None and memory.is_boilerplate(site, line):
+        if line in learned:
             continue
         if not kept:
             line = bylines.strip_leading_byline(line)
@@ -268,25 +199,37 @@ def clean_article(article: dict, memory: BoilerplateMemory | None = None) -> dic
     return cleaned
 
 
-class CleanPipeline:
-    """Scrapy item pipeline around `clean_article`; reads the learned lines from KRNEWS_DB."""
+def min_articles(settings: Any) -> int:
+    """KRNEWS_BOILERPLATE_MIN_ARTICLES (crawler/settings.py): the one place it is read."""
+    return int(settings.get("KRNEWS_BOILERPLATE_MIN_ARTICLES") or MIN_ARTICLES)
 
-    def __init__(self, memory: BoilerplateMemory | None = None) -> None:
+
+class CleanPipeline:
+    """Scrapy item pipeline around `clean_article`; the learned lines come from the crawl's
+    store (crawler.run), or from a Store of its own on KRNEWS_DB outside a crawl."""
+
+    def __init__(self, memory: BoilerplateMemory | None = None, own_store: bool = False) -> None:
         self.memory = memory
+        self._own_store = own_store
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Any) -> CleanPipeline:
+        from crawler.run import crawl_run  # not for `krnews extract`, which runs no crawl
+
+        threshold = min_articles(crawler.settings)
+        run = crawl_run(crawler)
+        if run is not None:
+            return cls(BoilerplateMemory(run.store, threshold))
         path = crawler.settings.get("KRNEWS_DB")
-        threshold = crawler.settings.getint("KRNEWS_BOILERPLATE_MIN_ARTICLES", MIN_ARTICLES)
         if not path:
             return cls(None)
-        # A reader of its own: WAL lets it see each committed article while the store writes.
-        conn = sqlite3.connect(path, check_same_thread=False)
-        return cls(BoilerplateMemory(conn, threshold))
+        from crawler.store import Store
 
-    def close_spider(self, spider=None) -> None:
-        if self.memory is not None and self.memory.db is not None:
-            self.memory.db.close()
+        return cls(BoilerplateMemory(Store(path), threshold), own_store=True)
 
-    def process_item(self, item: dict, spider=None) -> dict:
+    def close_spider(self, spider: Any = None) -> None:
+        if self._own_store and self.memory is not None and self.memory.store is not None:
+            self.memory.store.close()
+
+    def process_item(self, item: dict, spider: Any = None) -> dict:
         return clean_article(item, self.memory)

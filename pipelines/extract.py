@@ -13,10 +13,10 @@ import threading
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
-from scrapy.exceptions import DropItem
 
 from crawler import profiles, verdict
 from crawler.charset import CharsetError, decode_html
+from crawler.reasons import Dropped
 from crawler.text import normalize
 from crawler.urls import canonical_url, same_site
 from crawler.verdict import NotAnArticle
@@ -157,12 +157,12 @@ class ExtractPipeline:
             )
         except CharsetError as err:
             self._count("charset")
-            # "charset: ..." lets the crawl record a `fetches` row of kind charset.
-            raise DropItem(f"charset: {err.reason} ({url})") from err
+            # the crawl records a `fetches` row of kind charset (crawler.run)
+            raise Dropped("charset", f"{err.reason} ({url})") from err
         except NotAnArticle as err:
             self._count(err.reason)
             logger.debug("not an article (%s): %s [%s]", err.reason, url, site)
-            raise DropItem(f"{err.reason}: {url}") from err
+            raise Dropped(err.reason, url) from err
         article["site"] = site
         article["fetched_at"] = item.get("fetched_at")
         # The store keeps it and `aliases` in url_aliases: no URL that led here is fetched again.

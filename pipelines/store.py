@@ -1,8 +1,7 @@
-"""Store stage: saves each article through crawler.store.Store (one transaction each).
+"""Store stage: saves each article through the crawl's one crawler.store.Store (one transaction
+each): the CrawlRun extension's (crawler.run); outside a crawl, a Store of its own on KRNEWS_DB.
 
-Settings: KRNEWS_DB (default "news.db"). The run row (KRNEWS_RUN_ID) is the CLI's business:
-it reads the stats below when the crawl ends, so this stage works with or without it.
-A store that cannot be written (a full disk) is no page's fault: the stage tells the spider
+A store that cannot be written (a full disk) is no page's fault: the stage tells the run
 (`store_failed`, which ends the run with its own exit code) and drops every item after it as
 `store_error`, without a traceback per article.
 Stats: krnews/stored/<site> for new or changed articles, krnews/duplicates/<site> for those
@@ -16,79 +15,80 @@ import logging
 import sqlite3
 from typing import Any
 
-from scrapy.exceptions import DropItem
-
+from crawler.reasons import Dropped
+from crawler.run import crawl_run
 from crawler.store import Store, StoreError, store_error
-from pipelines.clean import BoilerplateMemory, reclean_learned
+from pipelines.clean import BoilerplateMemory, min_articles, reclean_learned
 
 logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    def __init__(self, path: str, stats: Any, crawler: Any = None) -> None:
+    def __init__(self, path: str, stats: Any, crawler: Any = None, threshold: int = 0) -> None:
         self.path = path
         self.stats = stats
         self.crawler = crawler
         self.failure: StoreError | None = None
         self.store: Store | None = None
-        self.memory: BoilerplateMemory | None = None
+        self._own_store = False
+        self.memory = (
+            BoilerplateMemory(min_articles=threshold) if threshold else BoilerplateMemory()
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
-        return cls(crawler.settings.get("KRNEWS_DB", "news.db"), crawler.stats, crawler)
+        settings = crawler.settings
+        return cls(settings.get("KRNEWS_DB"), crawler.stats, crawler, min_articles(settings))
 
     def open_spider(self) -> None:
+        run = crawl_run(self.crawler)
+        if run is not None:
+            self.store = run.store
+        else:
+            self.store = Store(self.path, background_checkpoints=True)
+            self._own_store = True
         # Site-learned boilerplate counts go in each article's own transaction.
-        self.memory = BoilerplateMemory()
-        self.store = Store(self.path, on_save=[self.memory.on_save], background_checkpoints=True)
+        self.store.on_save.append(self.memory.on_save)
 
     def close_spider(self) -> None:
-        if self.store is not None:
-            try:
-                if self.failure is None:
-                    changed = reclean_learned(self.store, self.memory.take_learned())
-                    if changed:
-                        self.stats.set_value("krnews/recleaned", changed)
-                        logger.info(
-                            "took newly learned site boilerplate out of %d articles", changed
-                        )
-            except sqlite3.Error as exc:
-                self._failed(exc)
+        if self.store is None:
+            return
+        try:
+            if self.failure is None:
+                changed = reclean_learned(self.store, self.memory.take_learned())
+                if changed:
+                    self.stats.set_value("krnews/recleaned", changed)
+                    logger.info("took newly learned site boilerplate out of %d articles", changed)
+        except sqlite3.Error as exc:
+            self._failed(exc)
+        self.store.on_save.remove(self.memory.on_save)
+        if self._own_store:
             self.store.close()
-            self.store = None
+        self.store = None
 
     def process_item(self, item: dict) -> dict:
         if self.store is None:
             raise RuntimeError("StorePipeline.process_item before open_spider")
         if self.failure is not None:
-            raise DropItem(f"store_error: {self.failure}")
+            raise Dropped("store_error", str(self.failure))
         try:
             article_id, stored = self.store.save_article(item)
         except sqlite3.OperationalError as exc:
             self._failed(exc)
-            raise DropItem(f"store_error: {self.failure}") from None
+            raise Dropped("store_error", str(self.failure)) from None
         item["id"] = article_id
         if stored:
             site = item.get("site", "unknown")
             self.stats.inc_value(f"krnews/stored/{site}")
-            if self._in_cluster(article_id):
+            if self.store.in_cluster(article_id):
                 self.stats.inc_value(f"krnews/duplicates/{site}")
             logger.debug("stored %s (%s) as article %s", item.get("url"), site, article_id)
         return item
 
     def _failed(self, exc: sqlite3.Error) -> None:
         self.failure = store_error(self.path, exc)
-        spider = getattr(self.crawler, "spider", None)
-        if hasattr(spider, "store_failed"):
-            spider.store_failed(self.failure)
+        run = crawl_run(self.crawler)
+        if run is not None:
+            run.store_failed(self.failure)
         else:
             logger.error("%s", self.failure)
-
-    def _in_cluster(self, article_id: int) -> bool:
-        # An older copy arriving late becomes the canonical (dup_of NULL) of an existing story.
-        (linked,) = self.store.db.execute(
-            "SELECT dup_of IS NOT NULL OR EXISTS (SELECT 1 FROM articles WHERE dup_of = ?) "
-            "FROM articles WHERE id = ?",
-            [article_id, article_id],
-        ).fetchone()
-        return bool(linked)

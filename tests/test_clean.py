@@ -5,8 +5,8 @@ import sqlite3
 import pytest
 
 from crawler import boilerplate
+from crawler.store import Store
 from pipelines.clean import (
-    BOILERPLATE_DDL,
     MIN_ARTICLES,
     BoilerplateMemory,
     CleanPipeline,
@@ -106,13 +106,15 @@ def test_clean_does_not_change_its_input() -> None:
 
 
 @pytest.fixture
-def db() -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:")
-    conn.execute(BOILERPLATE_DDL)
-    conn.execute(
-        "CREATE TABLE articles (id INTEGER PRIMARY KEY, dup_of INTEGER)"
-    )  # what the hook reads
-    return conn
+def db(tmp_path):
+    # the counts are the store's (crawler.store.Store); articles 1 and 2 for the hook to read
+    with Store(tmp_path / "news.db") as store:
+        for article_id in (1, 2):
+            store.db.execute(
+                "INSERT INTO articles (id, url, site, body) VALUES (?, ?, 'hangang', '')",
+                [article_id, f"https://a.kr/{article_id}"],
+            )
+        yield store
 
 
 PROMO = "한강일보는 고양·파주·김포의 소식을 매일 전합니다."
@@ -143,15 +145,13 @@ def test_one_article_counts_a_line_once_and_long_paragraphs_are_never_learned(db
 
 def test_learning_survives_between_crawls(tmp_path) -> None:
     path = tmp_path / "news.db"
-    conn = sqlite3.connect(path)
-    conn.execute(BOILERPLATE_DDL)
-    memory = BoilerplateMemory(conn)
-    for _ in range(MIN_ARTICLES):
-        with conn:  # the store's per-article transaction
-            memory.observe(conn, "hangang", [PROMO, TEXT[0]])
-    conn.close()
-    again = BoilerplateMemory(sqlite3.connect(path))
-    assert again.is_boilerplate("hangang", PROMO)
+    with Store(path) as store:
+        memory = BoilerplateMemory(store)
+        for _ in range(MIN_ARTICLES):
+            memory.observe(store, "hangang", [PROMO, TEXT[0]])
+    with Store(path) as store:
+        again = BoilerplateMemory(store)
+        assert again.is_boilerplate("hangang", PROMO)
 
 
 def test_store_hook_counts_the_stored_body(db) -> None:
@@ -165,23 +165,20 @@ def test_store_hook_counts_the_stored_body(db) -> None:
 def test_store_hook_counts_only_the_edge_lines(db) -> None:
     lines = [f"{n}번째 문단입니다." for n in range(10)]
     BoilerplateMemory(db).on_save(db, 1, {"site": "hangang", "body": "\n".join(lines)})
-    counted = {row[0] for row in db.execute("SELECT line FROM boilerplate_lines")}
+    counted = {row[0] for row in db.db.execute("SELECT line FROM boilerplate_lines")}
     assert counted == set(lines[:2] + lines[-4:])
 
 
-def test_memory_on_a_store_without_the_table_has_learned_nothing() -> None:
-    assert not BoilerplateMemory(sqlite3.connect(":memory:")).is_boilerplate("s", PROMO)
+def test_memory_on_a_new_store_or_none_has_learned_nothing(db) -> None:
+    assert not BoilerplateMemory(db).is_boilerplate("s", PROMO)
+    assert not BoilerplateMemory(None).is_boilerplate("s", PROMO)
 
 
-def test_sqlite_utils_database_is_accepted(tmp_path) -> None:
-    import sqlite_utils
-
-    db = sqlite_utils.Database(tmp_path / "news.db")
-    db.execute(BOILERPLATE_DDL)
+def test_a_line_is_one_row_of_the_store(db) -> None:
     memory = BoilerplateMemory(db, min_articles=1)
     memory.observe(db, "hangang", [PROMO])
     assert memory.is_boilerplate("hangang", PROMO)
-    assert db["boilerplate_lines"].count == 1
+    assert db.db["boilerplate_lines"].count == 1
 
 
 class FakeSettings(dict):
@@ -199,10 +196,8 @@ class FakeCrawler:
 
 def test_clean_pipeline_reads_the_store_named_in_settings(tmp_path) -> None:
     path = tmp_path / "news.db"
-    conn = sqlite3.connect(path)
-    conn.execute(BOILERPLATE_DDL)
-    with conn:
-        BoilerplateMemory(conn).observe(conn, "hangang", [PROMO])
+    with Store(path) as store:
+        BoilerplateMemory(store).observe(store, "hangang", [PROMO])
     crawler = FakeCrawler({"KRNEWS_DB": str(path), "KRNEWS_BOILERPLATE_MIN_ARTICLES": 1})
     pipeline = CleanPipeline.from_crawler(crawler)
     try:
@@ -232,7 +227,7 @@ def test_articles_stored_before_a_line_was_learned_are_cleaned_when_the_run_ends
     stats = Stats()
     pipeline = StorePipeline(str(tmp_path / "news.db"), stats)
     pipeline.open_spider()
-    memory = BoilerplateMemory(pipeline.store.db, MIN_ARTICLES)
+    memory = BoilerplateMemory(pipeline.store, MIN_ARTICLES)
     for i, paragraphs in enumerate(stories):
         cleaned = clean_article(
             {

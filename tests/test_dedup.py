@@ -65,3 +65,24 @@ def test_body_edited_to_empty_leaves_its_cluster(tmp_path):
         assert store.article(b)["dup_of"] == a
         store.save_article({"url": "https://a.kr/2", "site": "a", "body": ""})
         assert [r[0] for r in store.db.execute("SELECT dup_of FROM articles")] == [None] * 3
+
+
+def test_signature_is_datasketchs_minhash_and_its_leanminhash_bytes():
+    # dedup computes the MinHash itself (importing datasketch would load scipy); datasketch is
+    # the reference for the values and for the stored bytes.
+    import numpy as np
+    from datasketch import LeanMinHash, MinHash
+
+    for body in (BODY, "", "짧다", BODY * 7):
+        reference = MinHash(num_perm=dedup.NUM_PERM, seed=dedup.SEED, hashfunc=dedup._shingle_hash)
+        for shingle in dedup.shingles(body):
+            reference.update(shingle)
+        sig = dedup.signature(body)
+        assert np.array_equal(sig.hashvalues, reference.hashvalues)
+        lean = LeanMinHash(reference)
+        buf = bytearray(lean.bytesize(byteorder="<"))
+        lean.serialize(buf, byteorder="<")
+        assert dedup.signature_to_bytes(sig) == bytes(buf)
+        back = LeanMinHash.deserialize(dedup.signature_to_bytes(sig), byteorder="<")
+        assert np.array_equal(back.hashvalues, sig.hashvalues)
+        assert dedup.signature_from_bytes(bytes(buf)).jaccard(sig) == 1.0

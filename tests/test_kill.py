@@ -27,6 +27,28 @@ def _start(sites, db, env=None) -> subprocess.Popen:
     )
 
 
+def _scrapy_crawl_args(sites, db) -> list[str]:
+    return [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={sites}",
+            "-s", f"KRNEWS_DB={db}", "-s", "LOG_LEVEL=WARNING"]  # fmt: skip
+
+
+def _scrapy_env() -> dict:
+    # As a user runs it: Scrapy finds scrapy.cfg upwards from the directory it runs in.
+    return {
+        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE")
+    }
+
+
+def _kill_when_fetching(proc: subprocess.Popen, db) -> None:
+    """kill -9 once the crawl is fetching pages and has stored some, but not all, articles."""
+    deadline = time.time() + 60
+    while time.time() < deadline and _article_count(db) < 5:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+
 def _article_count(db) -> int:
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
@@ -79,14 +101,7 @@ def test_kill_9_then_rerun_completes_and_store_is_whole(tmp_path, point):
         sites = write_sites(tmp_path / "sites.toml", demo.sites)
         db = tmp_path / "news.db"
         if point == "during-fetch":
-            proc = _start(sites, db)
-            deadline = time.time() + 60
-            # kill once the crawl is fetching pages and has stored some, but not all, articles
-            while time.time() < deadline and _article_count(db) < 5:
-                time.sleep(0.02)
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            assert proc.returncode == -signal.SIGKILL
+            _kill_when_fetching(_start(sites, db), db)
             assert 0 < _article_count(db) < len(demo.expected)
         else:
             nth = point.rsplit("-", 1)[1]
@@ -100,4 +115,37 @@ def test_kill_9_then_rerun_completes_and_store_is_whole(tmp_path, point):
         assert rerun.returncode in (0, 1), rerun.stderr[-3000:]
         first_run = rows(db, "SELECT status FROM runs ORDER BY id LIMIT 1")[0]
         assert first_run["status"] == "interrupted"
+        _assert_store_whole(db, demo)
+
+
+def test_scrapy_crawl_killed_with_9_is_marked_interrupted_by_the_next_run(tmp_path):
+    """The run's life is one extension (crawler.run): `scrapy crawl news` keeps the same books
+    as `krnews crawl`, so the next run, under either command, marks a killed one."""
+    with DemoSites(port=0) as demo:
+        sites = write_sites(tmp_path / "sites.toml", demo.sites)
+        db = tmp_path / "news.db"
+        proc = subprocess.Popen(
+            _scrapy_crawl_args(sites, db),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_scrapy_env(),
+        )
+        _kill_when_fetching(proc, db)
+        assert 0 < _article_count(db) < len(demo.expected)
+        assert rows(db, "SELECT status FROM runs") == [{"status": "running"}]
+        rerun = subprocess.run(
+            _scrapy_crawl_args(sites, db),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            env=_scrapy_env(),
+            check=False,
+        )
+        assert rerun.returncode in (0, 1), rerun.stderr[-3000:]
+        assert "Traceback" not in rerun.stderr, rerun.stderr[-3000:]
+        statuses = [r["status"] for r in rows(db, "SELECT status FROM runs ORDER BY id")]
+        assert statuses[0] == "interrupted" and statuses[1] in ("ok", "partial"), statuses
         _assert_store_whole(db, demo)

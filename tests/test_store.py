@@ -125,8 +125,8 @@ def test_failure_inside_save_leaves_nothing(tmp_path):
 
 
 def test_on_save_hook_runs_in_the_transaction(tmp_path):
-    def learn(db, article_id, art):
-        db.execute("INSERT INTO boilerplate_lines (site, line_hash, line, articles) "
+    def learn(store, article_id, art):
+        store.db.execute("INSERT INTO boilerplate_lines (site, line_hash, line, articles) "
                    "VALUES (?, 'h', '무단전재', 1)", [art["site"]])  # fmt: skip
 
     with Store(tmp_path / "news.db", on_save=[learn]) as s:

@@ -33,7 +33,7 @@ def generated(tmp_path_factory):
     news = SyntheticNews(7)
     memory = BoilerplateMemory()
     store = Store(path, on_save=[memory.on_save])
-    memory.db = store.db
+    memory.store = store
     for i in range(1, ARTICLES + 1):
         row = news.article(i)
         for key in ("id", "dup_of"):

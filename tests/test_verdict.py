@@ -308,8 +308,24 @@ def test_links_with_list_context_are_one_request_and_known_through_aliases(spide
             "aliases": ["http://x.kr/?p=12"],
         }
     )
-    assert spider._known("http://x.kr/?p=12")
-    assert spider._known("http://x.kr/bbs/board.php?bo_table=news&wr_id=12&page=3")
+    # the "already stored" check is the dupefilter's (crawler.dupefilter), on the run's store
+    known = _stored_filter(spider.store)
+    assert known("http://x.kr/?p=12")
+    assert known("http://x.kr/bbs/board.php?bo_table=news&wr_id=12&page=3")
+
+
+def _stored_filter(store):
+    """request_seen of the crawl's dupefilter on `store`, for an article link."""
+    from types import SimpleNamespace
+
+    from crawler.dupefilter import StoredArticleFilter
+    from crawler.ledger import WorkLedger
+
+    run = SimpleNamespace(store=store, ledger=WorkLedger(), run_id=None, sites={})
+    stats = SimpleNamespace(inc_value=lambda key, count=1: None)
+    dupefilter = StoredArticleFilter()
+    dupefilter.crawler = SimpleNamespace(get_extension=lambda cls: run, stats=stats)
+    return lambda url: dupefilter.request_seen(Request(url, meta={"krnews_kind": "article"}))
 
 
 def test_an_undated_page_of_prose_is_an_article_a_list_with_leads_is_not() -> None:

@@ -47,10 +47,12 @@ class Command(ScrapyCrawl):
         except ConfigError as exc:
             self._fail(str(exc), EXIT_USAGE)
             return None
+        settings = self.settings
+        assert settings is not None  # Scrapy sets it before run()
         for key, value in table.items():
             # sites.toml over the project's settings, `-s` over sites.toml
-            self.settings.set(key, value, priority="spider")
-        db = self.settings.get("KRNEWS_DB")
+            settings.set(key, value, priority="spider")
+        db = settings.get("KRNEWS_DB")
         names = tuple(n for n in spargs.get("site", "").split(",") if n)
         try:
             code, summary = execute_crawl(lambda: self.crawler_process, config, db, sites=names)

@@ -13,6 +13,7 @@ from crawler.report.collect import collect
 from crawler.report.config import ReportConfigError, load_config
 from crawler.report.model import Report
 from crawler.report.render import RENDERERS, check_lines
+from crawler.settings import KRNEWS_DB
 
 _RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$")
 _UNIT_HOURS = {"h": 1, "d": 24, "w": 24 * 7}
@@ -78,7 +79,7 @@ def build_report(
 @click.option(
     "--db",
     type=click.Path(path_type=Path),
-    default="news.db",
+    default=KRNEWS_DB,
     show_default=True,
     help="The store to report on (opened read-only).",
 )
