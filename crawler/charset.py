@@ -87,7 +87,7 @@ def looks_like_mojibake(text: str) -> bool:
 
 def _strip_bom(body: bytes, codec: str) -> bytes:
     bom, raw = read_bom(body)
-    return body[len(raw) :] if bom and _codec(bom) == codec else body
+    return body[len(raw) :] if bom and raw and _codec(bom) == codec else body
 
 
 def _try(body: bytes, codec: str) -> str | None:

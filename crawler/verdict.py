@@ -252,8 +252,9 @@ def _before_extraction(doc: html.HtmlElement) -> Verdict:
     loose = [t.strip() for t in _LOOSE_TEXT(doc)]
     signals: dict[str, object] = {"prose_line": False}
     linked = sum(len(t.strip()) for t in _LINK_TEXT(doc))
-    signals["link_chars"], signals["text_chars"] = linked, sum(map(len, loose))
-    if linked > signals["text_chars"]:
+    text_chars = sum(map(len, loose))
+    signals["link_chars"], signals["text_chars"] = linked, text_chars
+    if linked > text_chars:
         return Verdict(LIST, "link_list", signals=signals)
     return Verdict(OTHER, "no_body", signals=signals)
 
@@ -288,17 +289,19 @@ def _evidence(article: dict, signals: dict) -> int:
 
 def _after_extraction(doc: html.HtmlElement, article: dict) -> Verdict:
     paragraphs = article.get("paragraphs") or ()
+    link_density = round(float(article.get("link_density") or 0.0), 3)
+    body_chars = sum(len(p) for p in paragraphs)
     signals: dict[str, object] = {
-        "link_density": round(float(article.get("link_density") or 0.0), 3),
+        "link_density": link_density,
         "paragraphs": sum(1 for p in paragraphs if len(p) >= _PROSE_RUN),
-        "body_chars": sum(len(p) for p in paragraphs),
+        "body_chars": body_chars,
         "published": bool(article.get("published")),
     }
-    if signals["link_density"] > MAX_LINK_DENSITY:
+    if link_density > MAX_LINK_DENSITY:
         return Verdict(LIST, "link_list", signals=signals)
     if not article.get("title"):
         return Verdict(OTHER, "no_title", signals=signals)
-    if signals["body_chars"] < MIN_BODY_CHARS:
+    if body_chars < MIN_BODY_CHARS:
         return Verdict(OTHER, "no_body", signals=signals)
     signals.update(metadata_signals(doc))
     signals["url_date"] = bool(_URL_DATE.search(article.get("url") or ""))
@@ -306,5 +309,5 @@ def _after_extraction(doc: html.HtmlElement, article: dict) -> Verdict:
     signals["score"] = score
     if score >= ACCEPT:
         return Verdict(ARTICLE, "evidence", signals=signals)
-    kind = LIST if signals["link_density"] > 0.15 else OTHER
+    kind = LIST if link_density > 0.15 else OTHER
     return Verdict(kind, "weak_evidence", signals=signals)

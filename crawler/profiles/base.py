@@ -274,15 +274,16 @@ class Profile:
                     if name:
                         break
         if not name:
-            found = next(
+            line = next(
                 (
-                    bylines.parse_byline(t)
+                    t
                     for t in generic.short_texts(doc, generic.BYLINE_HINT)
                     if bylines.is_byline_line(t)
                 ),
                 None,
             )
-            if found:
+            if line is not None:
+                found = bylines.parse_byline(line)
                 name, email = found.name, email or found.email
         return name, email or meta.ld_author_email(ld)
 
