@@ -27,6 +27,13 @@ def body_of(raw: bytes) -> str:
     return clean_article(extract_page(raw, "https://news.example.kr/news/1234"))["body"]
 
 
+def body_with(inner: str) -> str:
+    """The stored body of the page with `inner` at the top of its body container."""
+    return body_of(
+        page().replace(b'<div class="article-body">', f'<div class="article-body">{inner}'.encode())
+    )
+
+
 def test_a_lead_before_the_body_container_opens_the_body():
     body = body_of(page(f'<div class="article-intro"><p>{LEAD}</p></div>'))
     assert body.split("\n")[0] == LEAD
@@ -70,10 +77,7 @@ def test_a_caption_whose_image_never_loaded_is_not_a_paragraph():
         "<figcaption>고양시청 전경. 사진=고양시 제공</figcaption></figure>"
         '<div class="photo-caption">호수공원 산책로. 사진=독자 제공</div>'
     )
-    raw = page().replace(
-        b'<div class="article-body">', f'<div class="article-body">{figure}'.encode()
-    )
-    body = body_of(raw)
+    body = body_with(figure)
     assert "고양시청 전경" not in body and "호수공원 산책로" not in body
     assert body.startswith("고양시는 1일")
 
@@ -84,10 +88,7 @@ def test_a_story_section_whose_class_mentions_ads_is_text_an_ad_box_is_not():
         f'<section class="Report__Section--Ads"><h2>쟁점</h2><p>{prose}</p></section>'
         '<div class="ad-box"><p>광고 문의 031-000-0000</p></div>'
     )
-    raw = page().replace(
-        b'<div class="article-body">', f'<div class="article-body">{inner}'.encode()
-    )
-    body = body_of(raw)
+    body = body_with(inner)
     assert prose.strip()[:40] in body
     assert "광고 문의" not in body
 
@@ -99,10 +100,7 @@ def test_see_also_boxes_ad_plugin_blocks_and_legends_inside_the_body_go():
         '<div class="rightImageHighslide"><div class="legend">호수공원 전경. 사진=고양시</div></div>'
         '<div class="aawp-disclaimer"><p>이 글에는 제휴 링크가 포함되어 있을 수 있습니다.</p></div>'
     )
-    raw = page().replace(
-        b'<div class="article-body">', f'<div class="article-body">{inner}'.encode()
-    )
-    body = body_of(raw)
+    body = body_with(inner)
     for gone in ("다른 소식", "상담 신청", "호수공원 전경", "제휴 링크"):
         assert gone not in body, gone
     assert body.startswith("고양시는 1일")
