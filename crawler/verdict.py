@@ -28,6 +28,7 @@ from lxml import etree, html
 
 from crawler import profiles
 from crawler.profiles import meta
+from crawler.profiles.lookup import ByTag
 
 ARTICLE, LIST, STATIC, OTHER = "article", "list", "static", "other"
 
@@ -181,9 +182,9 @@ STATIC_TITLES = frozenset(
     )
 )  # fmt: skip
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[-|<>:–—]|::)\s+")
-_OG_TYPE = etree.XPath('string(//meta[@property="og:type"]/@content)')
-_H1 = etree.XPath("//h1")
-_ARTICLE_TAG = etree.XPath("count(//article)")
+# From the page index (crawler/profiles/lookup.py): the extraction reads the same lists.
+_H1 = ByTag("h1")
+_ARTICLE_TAG = ByTag("article")
 _PROSE_RUN = 40  # characters: one line of prose, longer than any menu item or date
 _NOT_LOOSE = "ancestor::a or ancestor::script or ancestor::style or ancestor::noscript"
 # Whether any text outside links is one line of prose long: decided inside libxml2, no Python
@@ -219,12 +220,19 @@ def _is_static_title(text: str) -> bool:
 _URL_DATE = re.compile(r"/(?:19|20)\d\d[/-](?:0?[1-9]|1[0-2])(?:[/-](?:0?[1-9]|[12]\d|3[01]))?/")
 
 
+def _og_type(doc: html.HtmlElement) -> str | None:
+    for el in doc.iter("meta"):  # lxml's tag walk runs in C, a whole-tree XPath did not
+        if el.get("property") == "og:type":
+            return (el.get("content") or "").strip().lower() or None
+    return None
+
+
 def metadata_signals(doc: html.HtmlElement) -> dict[str, object]:
     """What the page says about itself: og:type, the JSON-LD @type, an <article> element."""
     ld = meta.json_ld_article(doc)
     kind = ld.get("@type") if ld else None
     return {
-        "og_type": _OG_TYPE(doc).strip().lower() or None,
+        "og_type": _og_type(doc),
         "ld_type": (kind[0] if isinstance(kind, list) and kind else kind) or None,
         "article_tag": bool(_ARTICLE_TAG(doc)),
     }

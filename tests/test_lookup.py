@@ -129,3 +129,11 @@ def test_profile_rules_read_from_the_index_select_what_their_xpaths_select():
         expr = rule.source
         for doc in docs:
             assert rule(doc) == etree.XPath(expr)(doc), (profile, field, expr)
+
+
+def test_the_page_text_is_scanned_once_per_word_list():
+    english = page_index(parse_html("<html><body><p>Posted by the editor</p></body></html>"))
+    korean = page_index(parse_html("<html><body><p>홍길동 기자 입력 2024.05.12</p></body></html>"))
+    assert not english.has_hangul and korean.has_hangul
+    assert korean.mentions(("기자",)) and not korean.mentions(("특파원",))
+    assert korean._found[("기자",)] is True  # kept for the next fallback that asks

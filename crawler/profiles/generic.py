@@ -17,7 +17,15 @@ from lxml import etree, html
 
 from crawler import boilerplate, bylines, dates
 from crawler.profiles import density
-from crawler.profiles.lookup import ByAttr, ByClass, ByTag, ClassContains, Having, NextSibling
+from crawler.profiles.lookup import (
+    ByAttr,
+    ByClass,
+    ByTag,
+    ClassContains,
+    Having,
+    NextSibling,
+    page_index,
+)
 from crawler.text import normalize
 
 _X = etree.XPath
@@ -145,7 +153,6 @@ def _hint(*words: str) -> Hint:
 BYLINE_HINT = _hint(*bylines.ROLES, "기자명", "글쓴이", "작성자")
 DATELINE_HINT = _hint(*bylines.ROLES, *dates.LABEL_WORDS)
 STRING_LENGTH = _X("string-length(.)")
-_STRING = _X("string(//body)")
 
 
 def short_texts(doc: html.HtmlElement, hint: Hint = DATELINE_HINT):
@@ -153,9 +160,9 @@ def short_texts(doc: html.HtmlElement, hint: Hint = DATELINE_HINT):
     the text nodes that `hint` selects, outside navigation and boilerplate, in page order:
     where an unknown layout hides its byline and dateline. The outermost short element wins,
     as a reader sees "홍길동 기자 | 2024.05.12" as one line."""
-    text = _STRING(doc)
-    if not any(w in text for w in hint.words):
-        return  # one scan of the page's text spares the XPath on every page in other languages
+    index = page_index(doc)
+    if not index.has_hangul or not index.mentions(hint.words):
+        return  # a scan of the page's text spares the XPath on every page in other languages
     seen: set = set()
     for node in hint.nodes(doc):
         el = node.getparent()

@@ -21,12 +21,14 @@ from collections.abc import Iterable
 from lxml import etree, html
 
 _BODY_TEXT = etree.XPath("string(//body)")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_HANGUL_SCAN = ("<hangul>",)
 
 
 class PageIndex:
     """Elements by attribute value and by tag, each list in document order."""
 
-    __slots__ = ("_tags", "_text", "_tokens", "classes", "doc", "ids", "props", "rels")
+    __slots__ = ("_found", "_tags", "_text", "_tokens", "classes", "doc", "ids", "props", "rels")
 
     def __init__(self, doc: html.HtmlElement) -> None:
         classes: dict[str, list] = {}
@@ -50,6 +52,7 @@ class PageIndex:
         self._tags: dict[str, list] = {}
         self._tokens: dict[str, list] | None = None
         self._text: str | None = None
+        self._found: dict[tuple[str, ...], bool] = {}
 
     @property
     def text(self) -> str:
@@ -57,6 +60,25 @@ class PageIndex:
         if self._text is None:
             self._text = _BODY_TEXT(self.doc)
         return self._text
+
+    @property
+    def has_hangul(self) -> bool:
+        """Whether the page's text holds a Hangul syllable (every byline and dateline hint word
+        does: most pages in other languages stop at this one scan)."""
+        return self.mentions(_HANGUL_SCAN)
+
+    def mentions(self, words: tuple[str, ...]) -> bool:
+        """Whether the page's text holds one of `words` (scanned once per page and word list:
+        the byline and dateline fallbacks both ask)."""
+        found = self._found.get(words)
+        if found is None:
+            text = self.text
+            if words is _HANGUL_SCAN:
+                found = _HANGUL.search(text) is not None
+            else:
+                found = any(w in text for w in words)
+            self._found[words] = found
+        return found
 
     def tag(self, name: str) -> list:
         """The elements of one tag, in document order."""

@@ -12,10 +12,16 @@ from lxml import etree, html
 
 from crawler.text import normalize
 
-_LD = etree.XPath('//script[@type="application/ld+json"]/text()')
 _META = etree.XPath("//meta[@content]")
 _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting",
                   "AnalysisNewsArticle", "OpinionNewsArticle", "WebPage"}  # fmt: skip
+
+
+def _ld_texts(doc: html.HtmlElement) -> list[str]:
+    """The JSON-LD scripts' texts (lxml's tag walk runs in C, a whole-tree XPath did not)."""
+    return [
+        el.text for el in doc.iter("script") if el.get("type") == "application/ld+json" and el.text
+    ]
 
 
 def has_ld_type(word: str):
@@ -52,7 +58,7 @@ def _walk(node):
 
 def json_ld_article(doc: html.HtmlElement) -> dict:
     """The first NewsArticle-like JSON-LD object on the page, or {}."""
-    for raw in _LD(doc):
+    for raw in _ld_texts(doc):
         try:
             data = json.loads(raw)
         except ValueError:
