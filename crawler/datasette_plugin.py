@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from functools import lru_cache
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from datasette import hookimpl
@@ -150,7 +151,7 @@ def _html(text: str) -> str:
 
 
 def database_metadata() -> dict:
-    tables = {}
+    tables: dict[str, dict[str, Any]] = {}
     for name, doc in schema_docs.descriptions().items():
         tables[name] = {
             "description_html": _html(doc["description"]),

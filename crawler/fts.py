@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING
 from crawler.korean import index_terms, index_text
 
 if TYPE_CHECKING:  # not imported at run time: `krnews search` starts without sqlite-utils
+    import sqlite3
+
     from sqlite_utils import Database
 
 FTS_TABLE = "articles_fts"
@@ -205,7 +207,7 @@ def delete_article(db: Database, article_id: int) -> None:
     db.execute(f"DELETE FROM {PENDING_TABLE} WHERE article_id = ?", [article_id])
 
 
-def pending_count(db: Database) -> int:
+def pending_count(db: sqlite3.Connection | Database) -> int:
     return db.execute(f"SELECT count(*) FROM {PENDING_TABLE}").fetchone()[0]
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote_to_bytes
 
 import click
@@ -69,7 +69,7 @@ def search(
     match = match_expression(query)
     if not match:
         return []
-    if hasattr(db_path_or_db, "execute"):
+    if not isinstance(db_path_or_db, str | Path):
         return _search(db_path_or_db, query, match, site, since, until, limit, include_duplicates)
     db = sqlite3.connect(db_path_or_db)
     try:
@@ -118,7 +118,10 @@ def _search(
 
 
 def _best_per_story(
-    db: Database, candidates: list[tuple[int, float]], limit: int, include_duplicates: bool
+    db: sqlite3.Connection | Database,
+    candidates: list[tuple[int, float]],
+    limit: int,
+    include_duplicates: bool,
 ) -> list[tuple[int, float, int]]:
     """(id, score, story) of the best-ranked candidates, one per story unless duplicates."""
     stories = _stories(db, [article_id for article_id, _ in candidates])
@@ -137,7 +140,7 @@ def _best_per_story(
 
 
 def _stories(db: sqlite3.Connection | Database, ids: list[int]) -> dict[int, int]:
-    found = {}
+    found: dict[int, int] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
@@ -205,7 +208,7 @@ def _catch_up_if_writable(db: sqlite3.Connection | Database) -> None:
         if fts.pending_count(db):
             from sqlite_utils import Database
 
-            fts.catch_up(db if hasattr(db, "atomic") else Database(db))
+            fts.catch_up(db if hasattr(db, "atomic") else Database(db))  # type: ignore[arg-type]
     except sqlite3.OperationalError:
         pass
 
@@ -285,7 +288,7 @@ def snippet_spans(
     pattern = word_pattern(words)
     found = pattern.search(text) if pattern else None
     start = max(0, found.start() - size // 3) if found else 0
-    if start:
+    if found and start:
         space = text.find(" ", start, found.start())
         start = space + 1 if space >= 0 else start
     end = min(len(text), start + size)
@@ -299,7 +302,7 @@ def snippet_spans(
 
 
 def count_matches(
-    db: Database,
+    db: sqlite3.Connection | Database,
     query: str,
     *,
     site: str | Iterable[str] | None = None,
@@ -377,7 +380,7 @@ def search_command(
     """
     if not Path(db).exists():
         raise click.UsageError(f"no store at {db}")
-    filters = {
+    filters: dict[str, Any] = {
         "site": sites,
         "since": since.date() if since else None,
         "until": until.date() if until else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -117,7 +118,7 @@ _NOUNS = {
 }
 
 
-def check_table(where: str, table: object, kinds: dict[str, type]) -> dict:
+def check_table(where: str, table: object, kinds: Mapping[str, type]) -> dict:
     """A table of options checked against {key: bool | str | int | float}; an unknown key or a
     value of the wrong kind is a ConfigError that names the key."""
     if not isinstance(table, dict):

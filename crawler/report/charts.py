@@ -70,7 +70,7 @@ def articles_per_day(report: Report, top: int) -> Chart:
     plot_h = chart.height - bottom - top_pad
     slot = (chart.width - left - 12) / max(len(days), 1)
     for i, day in enumerate(days):
-        y = chart.height - bottom
+        y: float = chart.height - bottom
         for name, colour, daily in series:
             if not daily[i]:
                 continue

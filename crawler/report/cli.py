@@ -126,7 +126,11 @@ def report_command(
     now = datetime.now(UTC)
     start = parse_since(since, now)
     explicit = click.get_current_context().get_parameter_source("sites_toml")
-    if not sites_toml.is_file() and explicit == click.core.ParameterSource.DEFAULT:
+    if (
+        sites_toml is not None
+        and not sites_toml.is_file()
+        and explicit == click.core.ParameterSource.DEFAULT
+    ):
         sites_toml = None
     try:
         report = build_report(db, sites_toml, since=start, now=now)

@@ -160,9 +160,9 @@ def _daily(
         params,
     )
     for row in rows:
-        site = sites.get(row["site"])
-        if site is not None and row["day"] in index:
-            site.daily[index[row["day"]]] = row["n"]
+        report = sites.get(row["site"])
+        if report is not None and row["day"] in index:
+            report.daily[index[row["day"]]] = row["n"]
 
 
 def _site_runs(

@@ -139,7 +139,7 @@ class Modern(Family):
             f'<time class="article-meta__date" datetime="{article.published_at.isoformat()}">'
             f"입력 {_stamp(article.published)}</time>"
         )
-        if article.updated_at:
+        if article.updated_at and article.updated:
             times += (
                 f'<time class="article-meta__date article-meta__date--modified" '
                 f'datetime="{article.updated_at.isoformat()}">수정 {_stamp(article.updated)}</time>'

@@ -346,6 +346,7 @@ class NDSoft(Family):
         page = page_number(query)
         word = query.get("sc_word")
         code = query.get("sc_section_code")
+        link: Callable[[int], str]
         if word is not None:
             items = [
                 a

@@ -149,7 +149,7 @@ class WordPress(Family):
             f'<time class="entry-date published" datetime="{article.published_at.isoformat()}">'
             f"{_date_label(article.published)} {article.published[11:]}</time>"
         )
-        if article.updated_at:
+        if article.updated_at and article.updated:
             times += (
                 f'<time class="updated" datetime="{article.updated_at.isoformat()}">'
                 f"{_date_label(article.updated)} {article.updated[11:]}</time>"
@@ -308,8 +308,8 @@ class WordPress(Family):
                 self.render_list(view, f"검색 결과: {query['s']}", items, 1, "/", "search")[0]
             )
         if path == "/feed/":
-            items = [(a, view.absolute(self.article_path(site, a))) for a in view.articles[:10]]
-            return rss(view, site.display, view.absolute("/"), items)
+            feed = [(a, view.absolute(self.article_path(site, a))) for a in view.articles[:10]]
+            return rss(view, site.display, view.absolute("/"), feed)
         if path == "/wp-sitemap.xml":
             maps = ["/wp-sitemap-posts-post-1.xml", "/wp-sitemap-taxonomies-category-1.xml"]
             return sitemap_index([view.absolute(m) for m in maps], newest_change(view.articles))
