@@ -278,6 +278,12 @@ _SENTENCE_END = (".", "!", "?", "…", '"', "“", "”", "»", "«", ")", ":")
 LEAD_REACH = 4  # levels up from the body and from the lead to where their branches meet
 
 
+def _linked(el: html.HtmlElement) -> bool:
+    """More than a word or two of the lead is link text: a teaser of another story."""
+    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    return linked > 0.2 * len(el.text_content())
+
+
 def lead_before(doc: html.HtmlElement, anchor: html.HtmlElement) -> html.HtmlElement | None:
     """The lead block right before the body `anchor`: an element whose class says intro or
     teaser, with one to a few sentences of prose and hardly a link, whose branch meets the
@@ -304,7 +310,7 @@ def lead_before(doc: html.HtmlElement, anchor: html.HtmlElement) -> html.HtmlEle
     if found is None:
         return None
     text = normalize(found.text_content())
-    if len(text) < MIN_LEAD or not text.endswith(_SENTENCE_END) or found.findall(".//a"):
+    if len(text) < MIN_LEAD or not text.endswith(_SENTENCE_END) or _linked(found):
         return None
     return found
 
