@@ -96,6 +96,9 @@ class Profile:
     dateline: ClassVar[tuple[etree.XPath, ...]] = ()
     section: ClassVar[tuple[etree.XPath, ...]] = ()
     body: ClassVar[tuple[etree.XPath, ...]] = ()
+    # Whether a match of `body` is the body as it is (a family's own container), or only a
+    # named candidate that text density may overrule (itemprop=articleBody, "entry-content").
+    body_is_sure: ClassVar[bool] = True
     remove: ClassVar[tuple[etree.XPath, ...]] = ()  # inside the body, besides the generic rules
     captions: ClassVar[tuple[etree.XPath, ...]] = ()  # relative to an <img>
     # Which source wins for dates: a family whose meta times are wrong says ("visible", "meta").
@@ -317,5 +320,12 @@ class Profile:
         )
 
     def body_element(self, doc: html.HtmlElement) -> density.Body | None:
-        """A profile whose XPaths miss falls back to the generic rules: it never drops a page."""
+        """A profile whose XPaths miss falls back to the generic rules: it never drops a page.
+        A family's own body container is the body; rules that name a container by a loose
+        word (`body_is_sure` False) are checked against text density like the generic ones."""
+        if self.body_is_sure:
+            found = generic.first_body(doc, self.body)
+            if found is not None:
+                return found
+            return generic.best_body(doc)
         return generic.best_body(doc, self.body)

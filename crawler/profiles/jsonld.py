@@ -11,6 +11,7 @@ from crawler.profiles.base import Profile, xpaths
 class JsonLd(Profile):
     name = "jsonld"
     version = "2020-01"
+    body_is_sure = False  # itemprop=articleBody sits on the first <p> of some templates
     markers = ('"NewsArticle"', "og:title")
     marker_xpaths = (meta.has_ld_type("NewsArticle"),)
     body = xpaths('//*[@itemprop="articleBody"]', '//article//*[contains(@class,"article-body")]')

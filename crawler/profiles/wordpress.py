@@ -6,6 +6,7 @@ from crawler.profiles.base import Profile, xpaths
 class WordPress(Profile):
     name = "wordpress"
     version = "2021-01"
+    body_is_sure = False  # "entry-content" also names gallery and widget blocks
     article_urls = (r"/\?p=\d+$", r"/20\d\d/\d\d/(?:\d\d/)?[^/?#]+/?$")
     list_urls = (r"/category/", r"/page/\d+/?$", r"/author/")
     skip_urls = (
