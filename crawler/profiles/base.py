@@ -157,7 +157,7 @@ class Profile:
             paragraphs = blocks.text_blocks(body_el)
             lead = generic.lead_before(doc, body.anchor)
             if lead is not None:
-                lines = blocks.text_blocks(copy.deepcopy(lead))
+                lines = blocks.text_blocks(lead)  # reads only: the page stays as it is
                 if lines and not (paragraphs and lines[0] in paragraphs[0]) and lines[0] != title:
                     paragraphs[:0] = lines
                     # A lead the deck rules also took is the body's first paragraph, once.

@@ -273,9 +273,9 @@ def _joins(sibling: Node, top: Node, threshold: float) -> bool:
     )
     if sibling.score and sibling.score + bonus >= threshold:
         return True
-    prose = sibling.chars - sibling.links
-    if sibling.scored and prose > 80 and sibling.link_density < 0.25:
+    if _is_prose_block(sibling):
         return True  # plain prose beside the winner: the body split over several containers
+    prose = sibling.chars - sibling.links
     if sibling.el.tag == "p":
         text = (sibling.el.text_content() or "").strip()
         return 0 < prose <= 80 and sibling.links == 0 and text.endswith((".", "다.", "。"))

@@ -22,13 +22,14 @@ from lxml import etree, html
 
 _BODY_TEXT = etree.XPath("string(//body)")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
-_HANGUL_SCAN = ("<hangul>",)
 
 
 class PageIndex:
     """Elements by attribute value and by tag, each list in document order."""
 
-    __slots__ = ("_found", "_tags", "_text", "_tokens", "classes", "doc", "ids", "props", "rels")
+    __slots__ = (
+        "_found", "_hangul", "_tags", "_text", "_tokens", "classes", "doc", "ids", "props", "rels",
+    )  # fmt: skip
 
     def __init__(self, doc: html.HtmlElement) -> None:
         classes: dict[str, list] = {}
@@ -53,6 +54,7 @@ class PageIndex:
         self._tokens: dict[str, list] | None = None
         self._text: str | None = None
         self._found: dict[tuple[str, ...], bool] = {}
+        self._hangul: bool | None = None
 
     @property
     def text(self) -> str:
@@ -65,7 +67,9 @@ class PageIndex:
     def has_hangul(self) -> bool:
         """Whether the page's text holds a Hangul syllable (every byline and dateline hint word
         does: most pages in other languages stop at this one scan)."""
-        return self.mentions(_HANGUL_SCAN)
+        if self._hangul is None:
+            self._hangul = _HANGUL.search(self.text) is not None
+        return self._hangul
 
     def mentions(self, words: tuple[str, ...]) -> bool:
         """Whether the page's text holds one of `words` (scanned once per page and word list:
@@ -73,11 +77,7 @@ class PageIndex:
         found = self._found.get(words)
         if found is None:
             text = self.text
-            if words is _HANGUL_SCAN:
-                found = _HANGUL.search(text) is not None
-            else:
-                found = any(w in text for w in words)
-            self._found[words] = found
+            found = self._found[words] = any(w in text for w in words)
         return found
 
     def tag(self, name: str) -> list:

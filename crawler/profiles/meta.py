@@ -28,11 +28,7 @@ def has_ld_type(word: str):
     """A marker test: a JSON-LD script of the page mentions `word` ("NewsArticle")."""
 
     def test(doc: html.HtmlElement) -> bool:
-        return any(
-            word in (el.text or "")
-            for el in doc.iter("script")
-            if el.get("type") == "application/ld+json"
-        )
+        return any(word in text for text in _ld_texts(doc))
 
     return test
 
