@@ -28,7 +28,7 @@ SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS": 64,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
-    "CONCURRENT_ITEMS": 8,  # ours (crawler/settings.py); the bare spider gets it too, to be fair
+    "CONCURRENT_ITEMS": 8,  # ours (crawler/crawl/settings.py); the bare spider gets it too, to be fair
     "LOG_LEVEL": "WARNING",
 }
 
@@ -36,7 +36,7 @@ FULL = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from crawler.cli import run_crawl
-from crawler.sites import load_config
+from crawler.crawl.sites import load_config
 config = load_config({sites!r})
 start = time.perf_counter()
 code, summary = run_crawl(config, {db!r}, quiet=True, overrides={settings!r})

@@ -61,8 +61,8 @@ from datasketch import MinHash
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler import dedup
-from crawler.store import ARTICLE_COLUMNS, Store
+from crawler.store import dedup
+from crawler.store.db import ARTICLE_COLUMNS, Store
 
 SEED = 7
 SYLLABLES = [chr(c) for c in range(0xAC00, 0xD7A4, 7)]  # 1,596 Hangul syllables
@@ -541,7 +541,7 @@ def _load_labelled():
 
 def sweep() -> None:
     """Exact shingle Jaccard on the labelled pairs for each n, and the LSH odds of each band
-    layout, so that NGRAM, THRESHOLD and BANDS x ROWS in crawler/dedup.py can be checked."""
+    layout, so that NGRAM, THRESHOLD and BANDS x ROWS in crawler/store/dedup.py can be checked."""
     labelled = _load_labelled()
     docs = labelled.load_docs()
     dup, hard = labelled.duplicate_pairs(docs), labelled.hard_negative_pairs(docs)

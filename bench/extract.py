@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 import trafilatura
 from eval_gate import FIELDS, Fixture, evaluate, fixtures, run_ours
 
-from crawler.charset import decode_html
-from crawler.dates import parse_date
+from crawler.extract.charset import decode_html
+from crawler.extract.dates import parse_date
 
 
 def run_trafilatura(fixture: Fixture) -> dict:

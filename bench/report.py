@@ -2,7 +2,7 @@
 
     python bench/report.py [--articles 100000] [--sites 300] [--days 60]
 
-Builds a synthetic store (schema from crawler.store, rows bulk-inserted: the report is measured,
+Builds a synthetic store (schema from crawler.store.db, rows bulk-inserted: the report is measured,
 not the crawl), times the report in every format (target: under 5 s at 100k articles), renders
 the HTML in headless Chromium and saves bench/out/report.png (and report.html) to look at.
 """
@@ -18,9 +18,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from crawler.report import build_report
-from crawler.report.render import RENDERERS
-from crawler.store import Store
+from crawler.query.report import build_report
+from crawler.query.report.render import RENDERERS
+from crawler.store.db import Store
 
 OUT = Path(__file__).parent / "out"
 FATES = ["redesign", "quiet", "errors", "new"]

@@ -4,10 +4,10 @@
     python bench/search.py --articles 20000 --db /tmp/search-bench.db   # smaller, reused file
 
 1. Recall/precision of each indexing option on tests/fixtures/search (the reason for the
-   choice in crawler/korean.py), with its indexing cost per article.
+   choice in crawler/store/korean.py), with its indexing cost per article.
 2. What `fts.index_article` adds per article (the store calls it in each article's
    transaction), on article-sized text: a new article, and an edited one.
-3. `crawler.search.search` latency (p50, p95) for the labelled queries over N synthetic
+3. `crawler.query.search.search` latency (p50, p95) for the labelled queries over N synthetic
    articles built from real sentences, after one warm-up query; beside it, the same queries
    on the index as it was before issue 13 over the same articles (REFERENCE_FTS).
 4. A cold `krnews search` process on that store: wall time and peak memory.
@@ -35,10 +35,17 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from fixtures.search.corpus import ARTICLES_SQL, articles, evaluate, queries
 from sqlite_utils import Database
 
-from crawler import fts
-from crawler import search as crawler_search
-from crawler.korean import _CJK_RUN, bigrams, index_terms, index_text, match_expression, query_words
-from crawler.search import search
+from crawler.query import search as crawler_search
+from crawler.query.search import search
+from crawler.store import fts
+from crawler.store.korean import (
+    _CJK_RUN,
+    bigrams,
+    index_terms,
+    index_text,
+    match_expression,
+    query_words,
+)
 
 SEED_PAGE = ROOT.parent / "shared" / "samples" / "seed_page_text.txt"
 KIWI_CONTENT = ("NN", "NR", "NP", "SL", "SN", "SH", "XR", "VV", "VA", "W_")
@@ -266,7 +273,7 @@ def indexing_cost(sample: int = 2000) -> None:
 # ---- 3. query latency ---------------------------------------------------------------------------
 
 
-# The index as it was before issue 13 (git show 6957599^:crawler/fts.py): the text kept in the
+# The index as it was before issue 13 (git show 6957599^:crawler/store/fts.py): the text kept in the
 # FTS table, title first, a prefix index of first characters; bigrams without the glued first
 # character, and a word ending in one CJK character as a prefix query. Part 3 times the same
 # queries on it over the same articles, in the same process: the like-with-like reference for
@@ -317,7 +324,7 @@ def build_big_db(path: Path, count: int, reference: bool = False) -> Database:
     db.execute("CREATE INDEX idx_articles_dup_of ON articles(dup_of)")
     if reference:
         db.execute(REFERENCE_FTS)
-        db.execute(fts._CREATE_PENDING)  # empty: crawler.search asks it
+        db.execute(fts._CREATE_PENDING)  # empty: crawler.query.search asks it
     else:
         fts.install(db)
     started = time.perf_counter()
@@ -346,7 +353,7 @@ def build_big_db(path: Path, count: int, reference: bool = False) -> Database:
 
 @contextmanager
 def reference_search():
-    """crawler.search.search on the reference index: its match expression and weights."""
+    """crawler.query.search.search on the reference index: its match expression and weights."""
     saved = crawler_search.match_expression, crawler_search.BM25_WEIGHTS
     crawler_search.match_expression = reference_match_expression
     crawler_search.BM25_WEIGHTS = REFERENCE_WEIGHTS

@@ -3,7 +3,7 @@
     python bench/store.py                      # 100k synthetic articles through Store.save_article
     python bench/store.py --articles 5000 --db /tmp/store-bench.db
 
-Every article goes through `crawler.store.Store.save_article` (row, dedup signature and LSH
+Every article goes through `crawler.store.db.Store.save_article` (row, dedup signature and LSH
 bands, FTS, the clean stage's learned-boilerplate counts), as a crawl stores it. "Text" is the
 UTF-8 bytes of title + subtitle + body, the figure the issue 13 target (<= 2.5x) is about.
 """
@@ -20,7 +20,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from search import SyntheticNews  # bench/search.py
 
-from crawler.store import Store, table_sizes
+from crawler.store.db import Store, table_sizes
 from pipelines.clean import BoilerplateMemory
 
 

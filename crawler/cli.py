@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from crawler import __version__
-from crawler.exits import (  # noqa: F401  (the codes are part of crawler.cli's names)
+from crawler.crawl.exits import (  # noqa: F401  (the codes are part of crawler.cli's names)
     EX_CANTCREAT,
     EX_DATAERR,
     EX_IOERR,
@@ -29,9 +29,9 @@ from crawler.exits import (  # noqa: F401  (the codes are part of crawler.cli's 
     EXIT_USAGE,
     CrawlAborted,
 )
-from crawler.settings import KRNEWS_DB
-from crawler.sites import Config, ConfigError, check_table, load_config
-from crawler.terminal import for_terminal
+from crawler.crawl.settings import KRNEWS_DB
+from crawler.crawl.sites import Config, ConfigError, check_table, load_config
+from crawler.query.terminal import for_terminal
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -41,12 +41,12 @@ class KrnewsGroup(click.Group):
     """Every command answers a store it cannot use with one line and its exit code."""
 
     def invoke(self, ctx: click.Context):
-        from crawler.store import StoreError, store_error
+        from crawler.store.db import StoreError, store_error
 
         args = [*ctx._protected_args, *ctx.args]  # the command's own, before it parses them
         try:
             return super().invoke(ctx)
-        except sqlite3.Error as exc:  # a command that reads the file without crawler.store
+        except sqlite3.Error as exc:  # a command that reads the file without crawler.store.db
             db = args[args.index("--db") + 1] if "--db" in args[:-1] else KRNEWS_DB
             error = store_error(db, exc)
             click.echo(f"krnews: {error}", err=True)
@@ -97,7 +97,7 @@ def crawl_settings(config: Config, db: str, **overrides) -> Settings:
     from scrapy.settings import Settings
 
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("crawler.crawl.settings", priority="project")
     for key, value in crawl_table_settings(config).items():
         settings.set(key, value, priority="cmdline")
     settings.set("KRNEWS_DB", db, priority="cmdline")
@@ -155,7 +155,7 @@ def run_crawl(
 def execute_crawl(make_process, config: Config, db: str, *, sites: tuple[str, ...] = ()):
     """The one way a crawl runs, under `krnews crawl` and `scrapy crawl news` alike. The run's
     life (the lock, the run row, the killed runs before it marked `interrupted`) is the
-    crawler.run.CrawlRun extension's; a crawl it refuses to start (`CrawlAborted`, `StoreError`)
+    crawler.crawl.run.CrawlRun extension's; a crawl it refuses to start (`CrawlAborted`, `StoreError`)
     is raised here, once Scrapy is done. `make_process()` gives the Scrapy crawler process."""
     from spiders.news import NewsSpider
 
@@ -169,7 +169,7 @@ def execute_crawl(make_process, config: Config, db: str, *, sites: tuple[str, ..
     crawler.settings.set("KRNEWS_STARTED", started, priority="cmdline")
     refused: list[BaseException] = []
     _on_start_failure(process.crawl(crawler, config=config, site=",".join(names)), refused)
-    # crawler.deadline handles SIGTERM and SIGINT: a stop closes the run row too.
+    # crawler.crawl.deadline handles SIGTERM and SIGINT: a stop closes the run row too.
     process.start(install_signal_handlers=False)
     if refused:
         raise refused[0]
@@ -178,7 +178,7 @@ def execute_crawl(make_process, config: Config, db: str, *, sites: tuple[str, ..
     exit_code = stats.get_value("krnews/exit_code")
     summary = stats.get_value("krnews/summary")
     if exit_code is None or summary is None:
-        from crawler.store import Store
+        from crawler.store.db import Store
 
         with Store(db) as store:
             if exit_code is None:  # the run was opened and never closed: a bug
@@ -206,7 +206,7 @@ def execute_crawl(make_process, config: Config, db: str, *, sites: tuple[str, ..
 def _on_start_failure(crawling, refused: list[BaseException]) -> None:
     """Keeps the exception a crawl failed with before it started (the lock is held, the store
     cannot be opened: raised by the CrawlRun extension) instead of Scrapy's traceback."""
-    from crawler.store import StoreError
+    from crawler.store.db import StoreError
 
     def keep(error: BaseException) -> None:
         if isinstance(error, CrawlAborted | StoreError):
@@ -344,8 +344,8 @@ def crawl(
 @click.option("--verbose", "-v", is_flag=True, help="The whole crawl log, not only warnings.")
 def demo(db: str, port: int, verbose: bool) -> None:
     """Serve the bundled demo news sites on 127.0.0.x and crawl them into the store."""
+    from crawler.crawl.sites import parse_config
     from crawler.demo.server import DemoSites
-    from crawler.sites import parse_config
 
     demo_sites = DemoSites(port=port)
     try:
@@ -378,7 +378,7 @@ def demo(db: str, port: int, verbose: bool) -> None:
 @click.option("--url", help="The page's address (for profile detection); one FILE only.")
 def extract(files: tuple[str, ...], url: str | None) -> None:
     """Run extract and clean on saved pages and print one JSON object per page."""
-    from crawler.charset import CharsetError
+    from crawler.extract.charset import CharsetError
     from pipelines.clean import clean_article
     from pipelines.extract import NotAnArticle, extract_page
 
@@ -421,8 +421,8 @@ def _this_command() -> str:
 
 
 def _register_commands_of_other_modules() -> None:
-    from crawler.report import report_command
-    from crawler.search import search_command
+    from crawler.query.report import report_command
+    from crawler.query.search import search_command
 
     main.add_command(report_command, "report")
     main.add_command(search_command, "search")

@@ -1,7 +1,7 @@
 """Clean stage: paragraphs to `body`, without one line of boilerplate (issue 4).
 
 Order matters: the page's own repeats (title block printed twice, bylines, datelines, captions)
-go first, then the rule tables of crawler.boilerplate, then what this site has taught us
+go first, then the rule tables of crawler.extract.boilerplate, then what this site has taught us
 (`BoilerplateMemory`). Text is already normalised by the extract stage; nothing here
 normalises again.
 """
@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from crawler import boilerplate, bylines, dates
+from crawler.extract import boilerplate, bylines, dates
 
 # A line seen in this many stored articles of one site is that site's boilerplate. Three, not
 # two: one story re-posted in a second section must not teach us its own paragraphs.
@@ -36,7 +36,7 @@ RECLEANED = "_recleaned"
 
 class BoilerplateMemory:
     """Site-learned boilerplate: which lines are counted and when one is learned. The counts
-    are the store's (`boilerplate_lines`, through crawler.store.Store methods).
+    are the store's (`boilerplate_lines`, through crawler.store.db.Store methods).
 
     The store calls `on_save(store, article_id, article)` inside each article's transaction so
     that counts never drift from `articles`; the clean stage is handed `learned(site, lines)`.
@@ -200,13 +200,13 @@ def clean_article(article: dict, memory: BoilerplateMemory | None = None) -> dic
 
 
 def min_articles(settings: Any) -> int:
-    """KRNEWS_BOILERPLATE_MIN_ARTICLES (crawler/settings.py): the one place it is read."""
+    """KRNEWS_BOILERPLATE_MIN_ARTICLES (crawler/crawl/settings.py): the one place it is read."""
     return int(settings.get("KRNEWS_BOILERPLATE_MIN_ARTICLES") or MIN_ARTICLES)
 
 
 class CleanPipeline:
     """Scrapy item pipeline around `clean_article`; the learned lines come from the crawl's
-    store (crawler.run), or from a Store of its own on KRNEWS_DB outside a crawl."""
+    store (crawler.crawl.run), or from a Store of its own on KRNEWS_DB outside a crawl."""
 
     def __init__(self, memory: BoilerplateMemory | None = None, own_store: bool = False) -> None:
         self.memory = memory
@@ -214,7 +214,7 @@ class CleanPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CleanPipeline:
-        from crawler.run import crawl_run  # not for `krnews extract`, which runs no crawl
+        from crawler.crawl.run import crawl_run  # not for `krnews extract`, which runs no crawl
 
         threshold = min_articles(crawler.settings)
         run = crawl_run(crawler)
@@ -223,7 +223,7 @@ class CleanPipeline:
         path = crawler.settings.get("KRNEWS_DB")
         if not path:
             return cls(None)
-        from crawler.store import Store
+        from crawler.store.db import Store
 
         return cls(BoilerplateMemory(Store(path), threshold), own_store=True)
 

@@ -1,7 +1,7 @@
 """Dedup stage: adds `content_hash` and the MinHash `signature` (bytes) to each article.
 
 Linking (`dup_of`, `similarity`) needs the stored articles, so it happens in the store's
-per-article transaction (crawler/store.py, crawler/dedup.py); this stage does the CPU work
+per-article transaction (crawler/store/db.py, crawler/store/dedup.py); this stage does the CPU work
 of shingling and hashing before it.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler import dedup
+from crawler.store import dedup
 
 
 def add_dedup_fields(article: dict) -> dict:

@@ -1,7 +1,7 @@
 """Extract stage: page bytes to article fields (docs/internals.md, "Article").
 
-Decoding (crawler.charset), profile detection and field extraction (crawler.profiles); whether
-the page is an article at all is crawler.verdict's call, asked twice: on cheap signals before
+Decoding (crawler.extract.charset), profile detection and field extraction (crawler.extract.profiles); whether
+the page is an article at all is crawler.extract.verdict's call, asked twice: on cheap signals before
 extraction, on the extracted article after it. This is the only stage that normalises text.
 """
 
@@ -14,12 +14,12 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
-from crawler import profiles, verdict
-from crawler.charset import CharsetError, decode_html
-from crawler.reasons import Dropped
-from crawler.text import normalize
-from crawler.urls import canonical_url, same_site
-from crawler.verdict import NotAnArticle
+from crawler.crawl.reasons import Dropped
+from crawler.crawl.urls import canonical_url, same_site
+from crawler.extract import profiles, verdict
+from crawler.extract.charset import CharsetError, decode_html
+from crawler.extract.text import normalize
+from crawler.extract.verdict import NotAnArticle
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def extract_page(
     charset: str | None = None,
     profile: str = "auto",
 ) -> dict:
-    """Article fields of one page; raises NotAnArticle or crawler.charset.CharsetError.
+    """Article fields of one page; raises NotAnArticle or crawler.extract.charset.CharsetError.
 
     `url` of the result is the page's identity (`page_identity`); when it differs from the URL
     the page was fetched at, `aliases` lists that one."""
@@ -157,7 +157,7 @@ class ExtractPipeline:
             )
         except CharsetError as err:
             self._count("charset")
-            # the crawl records a `fetches` row of kind charset (crawler.run)
+            # the crawl records a `fetches` row of kind charset (crawler.crawl.run)
             raise Dropped("charset", f"{err.reason} ({url})") from err
         except NotAnArticle as err:
             self._count(err.reason)

@@ -1,5 +1,5 @@
-"""Store stage: saves each article through the crawl's one crawler.store.Store (one transaction
-each): the CrawlRun extension's (crawler.run); outside a crawl, a Store of its own on KRNEWS_DB.
+"""Store stage: saves each article through the crawl's one crawler.store.db.Store (one transaction
+each): the CrawlRun extension's (crawler.crawl.run); outside a crawl, a Store of its own on KRNEWS_DB.
 
 A store that cannot be written (a full disk) is no page's fault: the stage tells the run
 (`store_failed`, which ends the run with its own exit code) and drops every item after it as
@@ -15,9 +15,9 @@ import logging
 import sqlite3
 from typing import Any
 
-from crawler.reasons import Dropped
-from crawler.run import crawl_run
-from crawler.store import Store, StoreError, store_error
+from crawler.crawl.reasons import Dropped
+from crawler.crawl.run import crawl_run
+from crawler.store.db import Store, StoreError, store_error
 from pipelines.clean import BoilerplateMemory, min_articles, reclean_learned
 
 logger = logging.getLogger(__name__)

@@ -2,17 +2,17 @@
 
 Per site, in order: robots.txt (obeyed; its Sitemap: lines and Crawl-delay used), then the home
 page, the sitemaps and the feeds, then section list pages and their pagination. Every same-site
-link is judged by `crawler.verdict.judge_url`: article pages are yielded to the item pipelines
+link is judged by `crawler.extract.verdict.judge_url`: article pages are yielded to the item pipelines
 (which ask the verdict again, on the page), list pages are followed, print/search/tag/login and
 static pages never fetched. A link only a generic URL shape classifies is fetched and its page
 offered to the pipelines too: no generic rule drops a link on its own.
 
 The spider only discovers: it yields requests and pages. The rest is a Scrapy component each,
-switched on in crawler/settings.py: the run's life (lock, run row, fetch rows, the end of the run)
-is crawler.run.CrawlRun; an article URL already stored is never requested again
-(crawler.dupefilter); feeds, sitemaps and list pages are asked with conditional GET and keep
-their validators only when all the work they gave was done (crawler.middlewares, crawler.ledger);
-a site's max_pages is crawler.middlewares.BudgetMiddleware. A section's pagination stops after a
+switched on in crawler/crawl/settings.py: the run's life (lock, run row, fetch rows, the end of the run)
+is crawler.crawl.run.CrawlRun; an article URL already stored is never requested again
+(crawler.crawl.dupefilter); feeds, sitemaps and list pages are asked with conditional GET and keep
+their validators only when all the work they gave was done (crawler.crawl.middlewares, crawler.crawl.ledger);
+a site's max_pages is crawler.crawl.middlewares.BudgetMiddleware. A section's pagination stops after a
 page whose articles were all stored before the section's last complete walk ended, never on what
 this run learned moments ago: the spider asks the run's store (`stored_by`, `has_articles`).
 A failed fetch is sent to the run (`fetch_failed`, `page_fault`) and the crawl goes on.
@@ -37,12 +37,12 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
-from crawler.middlewares import crawl_delay_found
-from crawler.run import crawl_run, fetch_failed, page_fault
-from crawler.sites import Config, Site, load_config
-from crawler.store import Store
-from crawler.urls import canonical_url, same_site
-from crawler.verdict import Verdict, judge_url
+from crawler.crawl.middlewares import crawl_delay_found
+from crawler.crawl.run import crawl_run, fetch_failed, page_fault
+from crawler.crawl.sites import Config, Site, load_config
+from crawler.crawl.urls import canonical_url, same_site
+from crawler.extract.verdict import Verdict, judge_url
+from crawler.store.db import Store
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ class NewsSpider(scrapy.Spider):
         self.sites: dict[str, Site] = {s.name: s for s in chosen}
         self._by_netloc = {urlsplit(s.home).netloc.lower(): s.name for s in chosen}
         self.max_list_pages = 50
-        # The run's store (crawler.run.CrawlRun), for what discovery asks: set when the spider
+        # The run's store (crawler.crawl.run.CrawlRun), for what discovery asks: set when the spider
         # opens.
         self.store: Store | None = None
 
@@ -409,12 +409,12 @@ class NewsSpider(scrapy.Spider):
     def _list(self, state: SiteState, url: str, kind: str, meta: dict) -> Iterable[Request]:
         if kind == "maybe_list":
             # offered to the pipelines; not asked at all when it is a permalink stored as an
-            # article in an earlier run (crawler.dupefilter)
+            # article in an earlier run (crawler.crawl.dupefilter)
             meta = {**meta, "offer": True}
         yield self._conditional(state, url, "list", self.parse_list, meta=meta)
 
     def _article(self, state: SiteState, url: str, section: str | None = None) -> Iterable[Request]:
-        # not asked when stored, or gone in an earlier run (crawler.dupefilter)
+        # not asked when stored, or gone in an earlier run (crawler.crawl.dupefilter)
         yield self._request(
             state,
             url,
@@ -434,7 +434,7 @@ class NewsSpider(scrapy.Spider):
         meta: dict | None = None,
     ) -> Request:
         meta = {**(meta or {}), "handle_httpstatus_list": [304], "krnews_source": True}
-        # asked with the validators of its last answer (crawler.middlewares.ConditionalGet...)
+        # asked with the validators of its last answer (crawler.crawl.middlewares.ConditionalGet...)
         return self._request(state, url, kind, callback=callback, quiet=quiet, meta=meta)
 
     def _request(
@@ -468,5 +468,5 @@ class NewsSpider(scrapy.Spider):
         return not ctype or ctype.startswith(HTML_TYPES)
 
     def _failed(self, failure: Failure) -> None:
-        """Every failed request goes to the run (crawler.run), which records it."""
+        """Every failed request goes to the run (crawler.crawl.run), which records it."""
         self.crawler.signals.send_catch_log(signal=fetch_failed, failure=failure)

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from crawler.charset import CharsetError
-from crawler.verdict import NotAnArticle
+from crawler.extract.charset import CharsetError
+from crawler.extract.verdict import NotAnArticle
 from pipelines.clean import clean_article
 from pipelines.extract import extract_page
 

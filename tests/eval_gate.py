@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from crawler import boilerplate
+from crawler.extract import boilerplate
 from pipelines.clean import clean_article
 from pipelines.extract import extract_page
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.bylines import is_byline_line, parse_byline, strip_leading_byline
+from crawler.extract.bylines import is_byline_line, parse_byline, strip_leading_byline
 
 
 @pytest.mark.parametrize(

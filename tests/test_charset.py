@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from crawler.charset import (
+from crawler.extract.charset import (
     _MOJIBAKE,
     _MOJIBAKE_UTF8,
     CharsetError,

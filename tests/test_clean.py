@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from crawler import boilerplate
-from crawler.store import Store
+from crawler.extract import boilerplate
+from crawler.store.db import Store
 from pipelines.clean import (
     MIN_ARTICLES,
     BoilerplateMemory,
@@ -107,7 +107,7 @@ def test_clean_does_not_change_its_input() -> None:
 
 @pytest.fixture
 def db(tmp_path):
-    # the counts are the store's (crawler.store.Store); articles 1 and 2 for the hook to read
+    # the counts are the store's (crawler.store.db.Store); articles 1 and 2 for the hook to read
     with Store(tmp_path / "news.db") as store:
         for article_id in (1, 2):
             store.db.execute(
@@ -262,7 +262,7 @@ def test_articles_stored_before_a_line_was_learned_are_cleaned_when_the_run_ends
 
 
 def test_reposts_of_one_story_do_not_teach_their_own_lines(tmp_path) -> None:
-    from crawler.store import Store
+    from crawler.store.db import Store
 
     memory = BoilerplateMemory()
     lead = "고양시가 내년부터 65세 이상 시민에게 시내버스 요금을 지원한다고 25일 밝혔다."

@@ -40,7 +40,7 @@ def test_unknown_site_name_exits_2(tmp_path):
 
 
 HOLD_LOCK = (
-    "import sys, time; from crawler.lock import CrawlLock; "
+    "import sys, time; from crawler.crawl.lock import CrawlLock; "
     "CrawlLock(sys.argv[1]).acquire(); print('held', flush=True); time.sleep(30)"
 )
 
@@ -194,7 +194,7 @@ def test_log_names_pages_and_never_dumps_their_bytes(tmp_path):
     from scrapy.exceptions import DropItem
     from scrapy.settings import Settings
 
-    from crawler.logformatter import PageLogFormatter
+    from crawler.crawl.logformatter import PageLogFormatter
 
     item = {"site": "newsview", "url": "http://127.0.0.12/list.html", "body": "고양".encode()}
     spider = SimpleNamespace(

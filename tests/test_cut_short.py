@@ -13,9 +13,9 @@ import subprocess
 import sys
 import time
 
+from crawler.crawl.urls import canonical_url
 from crawler.demo.content import SITES
 from crawler.demo.server import DemoSites
-from crawler.urls import canonical_url
 from tests.bigsite import big_site
 from tests.conftest import ROOT, krnews, rows, write_sites
 from tests.listsite import ARTICLES, ListSite

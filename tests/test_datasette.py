@@ -19,7 +19,7 @@ import pytest
 from fixtures.search.corpus import make_store
 
 ROOT = Path(__file__).resolve().parent.parent
-PLUGIN = "crawler.datasette_plugin"
+PLUGIN = "crawler.query.datasette_plugin"
 
 
 def free_port() -> int:

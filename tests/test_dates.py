@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.dates import KST, has_date, is_dateline, parse_date, published_and_updated
+from crawler.extract.dates import KST, has_date, is_dateline, parse_date, published_and_updated
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 import subprocess
 import sys
 
-from crawler import dedup
-from crawler.store import Store
+from crawler.store import dedup
+from crawler.store.db import Store
 
 BODY = "고양시는 오는 26일부터 일산호수공원에서 국제꽃박람회를 연다고 밝혔다.\n입장료는 1만 2000원이다."
 
@@ -30,7 +30,7 @@ def test_estimate_tracks_exact_jaccard():
 
 def test_band_keys_are_stable_across_processes():
     # Band keys are persisted: a new process (another hash seed) must compute the same ones.
-    code = f"from crawler import dedup; print(dedup.band_keys(dedup.signature({BODY!r})))"
+    code = f"from crawler.store import dedup; print(dedup.band_keys(dedup.signature({BODY!r})))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     keys = dedup.band_keys(dedup.signature(BODY))
     assert out.stdout.strip() == str(keys)

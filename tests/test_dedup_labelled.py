@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.store import Store
+from crawler.store.db import Store
 
 _spec = importlib.util.spec_from_file_location(
     "labelled", Path(__file__).parent / "fixtures" / "dedup" / "labelled.py"

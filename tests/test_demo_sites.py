@@ -17,7 +17,7 @@ from crawler.demo.content import SITES
 from crawler.demo.expected import EXPECTED_JSON, expected_json_text, expected_records
 from crawler.demo.render import render_article
 from crawler.demo.server import DemoSites
-from crawler.text import normalize_block
+from crawler.extract.text import normalize_block
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

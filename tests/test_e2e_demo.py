@@ -7,8 +7,8 @@ from collections import defaultdict
 import pytest
 from protego import Protego
 
+from crawler.crawl.urls import canonical_url
 from crawler.demo.server import DemoSites
-from crawler.urls import canonical_url
 from tests.conftest import krnews, rows, write_sites
 
 FIELDS = ("title", "subtitle", "author", "author_email", "published", "updated", "section", "body")

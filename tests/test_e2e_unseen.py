@@ -7,8 +7,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from crawler.urls import canonical_url
-from crawler.verdict import judge_url
+from crawler.crawl.urls import canonical_url
+from crawler.extract.verdict import judge_url
 from tests.conftest import krnews, rows, write_sites
 from tests.unseensites import UnseenSites
 

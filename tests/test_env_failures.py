@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 from click.testing import CliRunner
 
-from crawler.store import Store
+from crawler.store.db import Store
 from tests.conftest import ROOT, krnews, rows, write_sites
 from tests.faultsite import FaultSite
 from tests.listsite import ListSite
@@ -220,7 +220,7 @@ def test_a_full_disk_is_one_line_exit_74_and_a_closed_run(tmp_path, full):
 
 
 HOLD_LOCK = (
-    "import sys, time; from crawler.lock import CrawlLock; "
+    "import sys, time; from crawler.crawl.lock import CrawlLock; "
     "CrawlLock(sys.argv[1]).acquire(); print('held', flush=True); time.sleep(60)"
 )
 

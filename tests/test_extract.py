@@ -6,8 +6,8 @@ import pytest
 from eval_gate import boilerplate_lines, fixtures, run_ours
 from scrapy.exceptions import DropItem
 
-from crawler import profiles
-from crawler.charset import CharsetError
+from crawler.extract import profiles
+from crawler.extract.charset import CharsetError
 from pipelines.clean import CleanPipeline
 from pipelines.extract import ExtractPipeline, NotAnArticle, extract_page
 

@@ -1,11 +1,11 @@
-"""Body element to paragraphs and images (crawler/profiles/blocks.py)."""
+"""Body element to paragraphs and images (crawler/extract/profiles/blocks.py)."""
 
 from __future__ import annotations
 
 import pytest
 from lxml import html
 
-from crawler.profiles import blocks, generic
+from crawler.extract.profiles import blocks, generic
 from pipelines.extract import NotAnArticle, extract_page
 
 

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from test_report_data import build_scenario
 
 from crawler.cli import main
-from crawler.report.cli import format_for
-from crawler.report.config import load_config as load_report_config
-from crawler.sites import load_config
+from crawler.crawl.sites import load_config
+from crawler.query.report.cli import format_for
+from crawler.query.report.config import load_config as load_report_config
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

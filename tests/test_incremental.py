@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from crawler.crawl.urls import canonical_url
 from crawler.demo.server import DemoSites
-from crawler.urls import canonical_url
 from tests.bigsite import big_site
 from tests.conftest import krnews, rows, write_sites
 from tests.faultsite import GOOD, FaultSite

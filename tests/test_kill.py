@@ -11,8 +11,8 @@ import time
 
 import pytest
 
+from crawler.crawl.urls import canonical_url
 from crawler.demo.server import DemoSites
-from crawler.urls import canonical_url
 from tests.conftest import ROOT, krnews, rows, write_sites
 
 
@@ -119,7 +119,7 @@ def test_kill_9_then_rerun_completes_and_store_is_whole(tmp_path, point):
 
 
 def test_scrapy_crawl_killed_with_9_is_marked_interrupted_by_the_next_run(tmp_path):
-    """The run's life is one extension (crawler.run): `scrapy crawl news` keeps the same books
+    """The run's life is one extension (crawler.crawl.run): `scrapy crawl news` keeps the same books
     as `krnews crawl`, so the next run, under either command, marks a killed one."""
     with DemoSites(port=0) as demo:
         sites = write_sites(tmp_path / "sites.toml", demo.sites)

@@ -1,10 +1,10 @@
-"""crawler.ledger: a page is settled only when all the work it gave was done in the run."""
+"""crawler.crawl.ledger: a page is settled only when all the work it gave was done in the run."""
 
 from __future__ import annotations
 
 from scrapy.http import Request
 
-from crawler.ledger import WorkLedger
+from crawler.crawl.ledger import WorkLedger
 
 
 def test_settled_all_the_way_down():

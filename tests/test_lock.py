@@ -5,11 +5,11 @@ import sys
 
 import pytest
 
-from crawler.lock import CrawlLock, CrawlLocked
+from crawler.crawl.lock import CrawlLock, CrawlLocked
 
 HOLD = """
 import sys, time
-from crawler.lock import CrawlLock
+from crawler.crawl.lock import CrawlLock
 CrawlLock(sys.argv[1]).acquire()
 print("held", flush=True)
 time.sleep(60)

@@ -1,4 +1,4 @@
-"""The generic rules' finders (crawler/profiles/lookup.py) select exactly what the XPaths they
+"""The generic rules' finders (crawler/extract/profiles/lookup.py) select exactly what the XPaths they
 replaced selected, on every fixture page and on real pages of the corpus."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import pytest
 from eval_gate import PAGES, UNSEEN, fixtures
 from lxml import etree
 
-from crawler.charset import decode_html
-from crawler.profiles import generic
-from crawler.profiles.lookup import ByClass, ClassContains, page_index
+from crawler.extract.charset import decode_html
+from crawler.extract.profiles import generic
+from crawler.extract.profiles.lookup import ByClass, ClassContains, page_index
 from pipelines.extract import parse_html
 
 
@@ -112,7 +112,7 @@ def test_one_walk_per_page():
 
 
 def _profile_rules():
-    from crawler.profiles import PROFILES
+    from crawler.extract.profiles import PROFILES
 
     fields = ("title", "subtitle", "byline", "dateline", "section", "body", "remove")
     for profile in PROFILES:

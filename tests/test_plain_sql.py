@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from fixtures.search.corpus import make_store
 
-from crawler import schema_docs
+from crawler.store import schema_docs
 
 SQLITE3 = shutil.which("sqlite3")
 needs_sqlite3 = pytest.mark.skipif(SQLITE3 is None, reason="apt-get install sqlite3")

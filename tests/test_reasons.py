@@ -1,4 +1,4 @@
-"""Reasons travel as data (crawler/reasons.py): what a fetch row or a stat says is `.reason`,
+"""Reasons travel as data (crawler/crawl/reasons.py): what a fetch row or a stat says is `.reason`,
 never a piece of a message."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 from twisted.python.failure import Failure
 
-from crawler.faults import failure_kind
-from crawler.middlewares import RedirectGuardMiddleware
-from crawler.reasons import Dropped, Refused
+from crawler.crawl.faults import failure_kind
+from crawler.crawl.middlewares import RedirectGuardMiddleware
+from crawler.crawl.reasons import Dropped, Refused
 from pipelines.extract import ExtractPipeline
 
 

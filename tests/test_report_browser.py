@@ -19,8 +19,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from test_report_data import NOW, RUN_TIMES, SiteRun, build_scenario, korean_body
 
-from crawler.report import build_report
-from crawler.report.render import render_html
+from crawler.query.report import build_report
+from crawler.query.report.render import render_html
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

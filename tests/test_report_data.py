@@ -1,6 +1,6 @@
 """Site status, figures and formats of `krnews report` on a synthetic store.
 
-The store is a real `crawler.store.Store` (schema, dedup links); only the clock is faked: runs,
+The store is a real `crawler.store.db.Store` (schema, dedup links); only the clock is faked: runs,
 fetches and sites get back-dated timestamps so that a month of daily crawls fits in a test.
 """
 
@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler.report import build_report, report_command
-from crawler.report.render import render_markdown, render_text
-from crawler.store import Store
+from crawler.query.report import build_report, report_command
+from crawler.query.report.render import render_markdown, render_text
+from crawler.store.db import Store
 
 # The real clock (to the minute): the CLI tests run `krnews report` itself, which reads it.
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)

@@ -9,14 +9,14 @@ import sys
 from fixtures.search.corpus import article_row, articles
 from sqlite_utils import Database
 
-from crawler import fts, schema_docs, views
-from crawler.search import search
-from crawler.store import MIGRATIONS, SCHEMA_VERSION, Store
+from crawler.query.search import search
+from crawler.store import fts, schema_docs, views
+from crawler.store.db import MIGRATIONS, SCHEMA_VERSION, Store
 
 
 def test_docs_schema_md_is_what_the_generator_writes():
     assert schema_docs.DOC_PATH.read_text(encoding="utf-8") == schema_docs.fresh_store_schema(), (
-        "docs/schema.md is stale: run python -m crawler.schema_docs"
+        "docs/schema.md is stale: run python -m crawler.store.schema_docs"
     )
 
 
@@ -49,7 +49,9 @@ def test_check_mode_fails_on_a_stale_file(tmp_path):
 
 def test_module_runs_as_a_script(tmp_path):
     out = tmp_path / "schema.md"
-    subprocess.run([sys.executable, "-m", "crawler.schema_docs", "--output", str(out)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "crawler.store.schema_docs", "--output", str(out)], check=True
+    )
     assert "### `articles_fts`" in out.read_text(encoding="utf-8")
 
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from fixtures.search.corpus import article_row, articles, evaluate, make_db, queries
 from sqlite_utils import Database
 
-from crawler.korean import match_expression, query_words
-from crawler.search import NotAStoreError, search, search_command, snippet
+from crawler.query.search import NotAStoreError, search, search_command, snippet
+from crawler.store.korean import match_expression, query_words
 
 RECALL_FLOOR = 0.98  # issue 7 targets; floors only move up
 PRECISION_FLOOR = 0.95
@@ -176,7 +176,7 @@ def test_cli_is_registered_in_krnews(tmp_path):
 
 def test_importing_the_package_does_not_load_kiwi():
     code = (
-        "import sys, crawler, crawler.fts, crawler.search, crawler.views, crawler.store; "
+        "import sys, crawler, crawler.store.fts, crawler.query.search, crawler.store.views, crawler.store.db; "
         "assert 'kiwipiepy' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

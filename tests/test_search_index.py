@@ -7,8 +7,8 @@ import sqlite3
 from fixtures.search.corpus import article_row, articles, make_db, make_store
 from sqlite_utils import Database
 
-from crawler import fts, views
-from crawler.search import search
+from crawler.query.search import search
+from crawler.store import fts, views
 
 FESTIVAL, MARKET = 1, 12
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from fixtures.search.corpus import article_row, articles, make_db
 
-from crawler.search import display_url, search_command
-from crawler.terminal import for_terminal
+from crawler.query.search import display_url, search_command
+from crawler.query.terminal import for_terminal
 
 KOREAN_URL = "https://www.goyang.example.kr/news/%EA%B3%A0%EC%96%91%EC%8B%9C/%EC%B6%95%EC%A0%9C"
 HOSTILE_TITLE = (
@@ -89,8 +89,8 @@ def test_for_terminal_strips_escape_sequences_controls_and_bidi():
 def test_the_text_report_uses_the_same_function(tmp_path):
     from test_report_data import NOW, SiteRun, build_scenario
 
-    from crawler.report import build_report
-    from crawler.report.render import render_text
+    from crawler.query.report import build_report
+    from crawler.query.report.render import render_text
 
     store = build_scenario(tmp_path / "news.db")
     body = "고양시는 가을 꽃 축제를 연다. " * 20

@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.sites import ConfigError, load_config, parse_config
+from crawler.crawl.sites import ConfigError, load_config, parse_config
 
 GOOD = """
 [[site]]
@@ -85,7 +85,7 @@ def test_unknown_top_level_table_is_rejected():
     ],
 )
 def test_check_table_names_the_key_and_the_kind(kind, value, message):
-    from crawler.sites import check_table
+    from crawler.crawl.sites import check_table
 
     with pytest.raises(ConfigError, match=f"x.toml: \\[t\\]: key {message}"):
         check_table("x.toml: [t]", {"key": value}, {"key": kind})

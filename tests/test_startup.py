@@ -36,7 +36,7 @@ def test_no_scipy_in_a_crawl_nor_in_help_nor_in_search(tmp_path):
         db = tmp_path / "news.db"
         crawl, modules = _imported("crawl", "--sites", str(sites), "--db", str(db), "-q")
     assert crawl.returncode in (0, 1), crawl.stderr[-3000:]
-    assert "crawler.dedup" in modules and "scrapy" in modules  # the whole crawl was imported
+    assert "crawler.store.dedup" in modules and "scrapy" in modules  # the whole crawl was imported
     assert not {m for m in modules if m.split(".")[0] == "scipy"}
     for args in (["--help"], ["search", "고양시", "--db", str(db)]):
         result, modules = _imported(*args)

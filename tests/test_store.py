@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from crawler import dedup, fts
-from crawler.store import SCHEMA_VERSION, SchemaTooNewError, Store
+from crawler.store import dedup, fts
+from crawler.store.db import SCHEMA_VERSION, SchemaTooNewError, Store
 from pipelines.dedup import DedupPipeline
 from pipelines.store import StorePipeline
 
@@ -192,7 +192,7 @@ def test_kill_9_during_saves_leaves_only_whole_articles(tmp_path):
     Store(db).close()
     writer = textwrap.dedent(f"""
         import itertools
-        from crawler.store import Store
+        from crawler.store.db import Store
         body = {BODY!r}
         s = Store({str(db)!r})
         for i in itertools.count():

@@ -14,10 +14,10 @@ import pytest
 from fixtures.search.corpus import article_row, articles
 from sqlite_utils import Database
 
-from crawler import dedup, fts
-from crawler.korean import index_terms, index_text
-from crawler.search import search
-from crawler.store import MIGRATIONS, PAGE_SIZE, SCHEMA_VERSION, Store, table_sizes
+from crawler.query.search import search
+from crawler.store import dedup, fts
+from crawler.store.db import MIGRATIONS, PAGE_SIZE, SCHEMA_VERSION, Store, table_sizes
+from crawler.store.korean import index_terms, index_text
 from pipelines.clean import FORGET_AFTER, BoilerplateMemory
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))

@@ -1,6 +1,6 @@
 import unicodedata
 
-from crawler.text import normalize, normalize_block
+from crawler.extract.text import normalize, normalize_block
 
 
 def test_normalize_composes_hangul_jamo_to_syllables():

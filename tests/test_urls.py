@@ -1,4 +1,4 @@
-from crawler.urls import canonical_url, same_site
+from crawler.crawl.urls import canonical_url, same_site
 
 
 def test_tracking_parameters_and_fragment_dropped_id_kept():

@@ -1,4 +1,4 @@
-"""The article verdict (crawler/verdict.py) on every kind of link and page, and where the spider
+"""The article verdict (crawler/extract/verdict.py) on every kind of link and page, and where the spider
 and the extract stage ask it."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ import pytest
 from lxml import html
 from scrapy.http import HtmlResponse, Request, XmlResponse
 
-from crawler import verdict
-from crawler.profiles.base import Profile
-from crawler.sites import Config, Site
-from crawler.store import Store
-from crawler.urls import canonical_url
-from crawler.verdict import NotAnArticle, judge_page, judge_url
+from crawler.crawl.sites import Config, Site
+from crawler.crawl.urls import canonical_url
+from crawler.extract import verdict
+from crawler.extract.profiles.base import Profile
+from crawler.extract.verdict import NotAnArticle, judge_page, judge_url
+from crawler.store.db import Store
 from pipelines.extract import extract_page
 from spiders.news import NewsSpider
 from tests.unseensites import Bupyeong, GoyangNow, Hanbit, IlsanPost, page
@@ -308,7 +308,7 @@ def test_links_with_list_context_are_one_request_and_known_through_aliases(spide
             "aliases": ["http://x.kr/?p=12"],
         }
     )
-    # the "already stored" check is the dupefilter's (crawler.dupefilter), on the run's store
+    # the "already stored" check is the dupefilter's (crawler.crawl.dupefilter), on the run's store
     known = _stored_filter(spider.store)
     assert known("http://x.kr/?p=12")
     assert known("http://x.kr/bbs/board.php?bo_table=news&wr_id=12&page=3")
@@ -318,8 +318,8 @@ def _stored_filter(store):
     """request_seen of the crawl's dupefilter on `store`, for an article link."""
     from types import SimpleNamespace
 
-    from crawler.dupefilter import StoredArticleFilter
-    from crawler.ledger import WorkLedger
+    from crawler.crawl.dupefilter import StoredArticleFilter
+    from crawler.crawl.ledger import WorkLedger
 
     run = SimpleNamespace(store=store, ledger=WorkLedger(), run_id=None, sites={})
     stats = SimpleNamespace(inc_value=lambda key, count=1: None)

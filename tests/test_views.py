@@ -1,12 +1,12 @@
-"""Analyst views over a store filled through crawler.store.Store."""
+"""Analyst views over a store filled through crawler.store.db.Store."""
 
 from __future__ import annotations
 
 import pytest
 from fixtures.search.corpus import articles, make_store
 
-from crawler import views
-from crawler.store import Store
+from crawler.store import views
+from crawler.store.db import Store
 
 
 @pytest.fixture()

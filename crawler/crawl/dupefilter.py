@@ -1,0 +1,85 @@
+"""What a run asks, as Scrapy's DUPEFILTER_CLASS (a shared scheduler such as scrapy-redis can put
+its own in its place, with these checks on top, DESIGN.md §8).
+
+Besides Scrapy's own duplicate filter (one request per URL in a run):
+
+- an article page is not requested again when the store has it under that URL or reached it
+  through that URL (an alias), nor a link that answered 404/410 in an earlier run of the last
+  KRNEWS_GONE_DAYS days (a dead link on a home page must not turn every later run into "some
+  fetches failed"; after that it is tried again, in case the page comes back). Such a request
+  is settled in the run's ledger: the work was done by an earlier run;
+- a site's `max_pages` is its budget of requests scheduled in this run (robots.txt and the
+  stored articles above not counted); a request past it is refused and leaves the page that
+  gave it unsettled, so the next run does the rest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from scrapy.dupefilters import RFPDupeFilter
+from scrapy.http import Request
+
+from crawler.crawl.ledger import request_key
+from crawler.crawl.run import crawl_run
+from crawler.crawl.urls import canonical_url
+
+# The kinds of request (meta `krnews_kind`) that fetch a page which may be a stored article.
+PAGE_KINDS = frozenset({"article", "candidate"})
+
+
+class StoredArticleFilter(RFPDupeFilter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.crawler: Any = None
+        self.gone_days = 0.0
+        self.scheduled: Counter[str] = Counter()  # requests let through per site
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StoredArticleFilter:
+        dupefilter = super().from_crawler(crawler)
+        dupefilter.crawler = crawler
+        dupefilter.gone_days = crawler.settings.getfloat("KRNEWS_GONE_DAYS")
+        return dupefilter
+
+    def request_seen(self, request: Request) -> bool:
+        run = crawl_run(self.crawler)
+        if run is None:
+            return super().request_seen(request)
+        skipped = self._stored_before(run, request)
+        if skipped is not None:
+            run.ledger.finish(request_key(request))
+            self.crawler.stats.inc_value(f"krnews/{skipped}")
+            request.meta["krnews_filtered"] = skipped
+            return True
+        if not self._in_budget(run, request):
+            request.meta["krnews_filtered"] = "budget"
+            return True
+        return super().request_seen(request)
+
+    def _stored_before(self, run: Any, request: Request) -> str | None:
+        """Why the request is not made (`known_skipped`, `gone_skipped`), or None."""
+        kind = request.meta.get("krnews_kind")
+        if kind not in PAGE_KINDS and not request.meta.get("offer"):
+            return None
+        url = canonical_url(request.url)
+        if run.store.is_known_url(url):
+            return "known_skipped"
+        if kind == "article" and run.store.recently_gone(url, self.gone_days, run.run_id):
+            return "gone_skipped"
+        return None
+
+    def _in_budget(self, run: Any, request: Request) -> bool:
+        site = request.meta.get("site")
+        if not isinstance(site, str) or site not in run.sites:
+            return True
+        if self.scheduled[site] >= run.sites[site].max_pages:
+            run.budget_reached(site)
+            return False
+        self.scheduled[site] += 1
+        return True
+
+    def log(self, request: Request, spider: Any) -> None:
+        if "krnews_filtered" not in request.meta:  # counted in krnews/* instead
+            super().log(request, spider)

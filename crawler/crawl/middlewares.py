@@ -1,0 +1,238 @@
+"""Middlewares: robots.txt and its Crawl-delay, conditional GET, redirect
+loops, retry backoff, the run's ledger. One small class each; what they keep for the run is the
+CrawlRun extension's (crawler.crawl.run)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+from urllib.parse import urljoin
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from crawler.crawl.ledger import request_key
+from crawler.crawl.reasons import Refused
+from crawler.crawl.run import crawl_run
+from crawler.crawl.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+
+# Sent by the spider when a robots.txt asks for a Crawl-delay: host=..., delay=seconds.
+crawl_delay_found = object()
+
+
+class RobotsMiddleware:
+    """Refuses any request robots.txt disallows, redirects included.
+
+    The spider fetches and parses each site's robots.txt before anything else (it needs the
+    Sitemap: lines and Crawl-delay too) and exposes `robots_allow(url)`; this is the safety net
+    that also catches a redirect into a disallowed path.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        mw = cls(crawler)
+        crawler.signals.connect(mw.apply_crawl_delay, signal=crawl_delay_found)
+        return mw
+
+    def process_request(self, request: Request, spider=None):
+        if request.meta.get("krnews_kind") == "robots":
+            return
+        allowed = getattr(self.crawler.spider, "robots_allow", None)
+        if allowed is not None and not allowed(request.url):
+            raise Refused("robots_disallowed", f"robots.txt disallows {request.url}")
+        return
+
+    def apply_crawl_delay(self, host: str, delay: float) -> None:
+        """One request at a time to the host, `delay` seconds apart (AutoThrottle is told not
+        to lower it by the spider's `autothrottle_dont_adjust_delay`)."""
+        downloader = self.crawler.engine.downloader
+        downloader.per_slot_settings[host] = {"delay": delay, "concurrency": 1}
+        if host in downloader.slots:
+            downloader.slots[host].delay = max(downloader.slots[host].delay, delay)
+            downloader.slots[host].concurrency = 1
+
+
+class ConditionalGetMiddleware:
+    """Feeds, sitemaps and list pages (`krnews_source` in meta) are asked with the ETag and
+    Last-Modified the store keeps for them; a full answer's validators are handed to the run,
+    which keeps them only when all the work the page gave was settled (crawler.crawl.ledger). The
+    end of the page's last settled run goes into meta as `krnews_checked_at` (a section's
+    pagination stops only on articles stored before it)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if crawl_run(crawler) is None:
+            raise NotConfigured("no CrawlRun extension")
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider=None):
+        meta = request.meta
+        if not meta.get("krnews_source") or "krnews_checked_at" in meta:
+            return
+        run = crawl_run(self.crawler)
+        cached = run.store.http_cache_get(request_key(request)) if run else None
+        meta["krnews_checked_at"] = cached["checked_at"] if cached else None
+        if cached:
+            if cached["etag"]:
+                request.headers.setdefault("If-None-Match", cached["etag"])
+            if cached["last_modified"]:
+                request.headers.setdefault("If-Modified-Since", cached["last_modified"])
+        return
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        run = crawl_run(self.crawler)
+        if request.meta.get("krnews_source") and 200 <= response.status < 300 and run:
+            etag = response.headers.get("ETag")
+            modified = response.headers.get("Last-Modified")
+            run.source_answered(
+                request_key(request),
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+            )
+        return response
+
+
+class RedirectGuardMiddleware:
+    """Looks at each redirect before Scrapy's RedirectMiddleware follows it.
+
+    A redirect back to a URL already in the chain becomes an error with its own name (without
+    this, Scrapy's duplicate filter silently drops the looping request and nothing records that
+    the page was lost). A redirect to an article the store already has is not followed: the
+    spider records the link as an alias, so the next run does not even ask.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.max_times = crawler.settings.getint("REDIRECT_MAX_TIMES")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        if response.status in (301, 302, 303, 307, 308) and "Location" in response.headers:
+            location = response.headers.get("Location") or b""
+            target = urljoin(request.url, location.decode("latin-1"))
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            if target in chain:
+                raise Refused("redirect_loop", " -> ".join([*chain, target]))
+            if request.meta.get("redirect_times", 0) >= self.max_times:
+                raise Refused("redirect_loop", f"max redirections ({self.max_times}) reached")
+            run = crawl_run(self.crawler)
+            if run is not None and run.redirected(canonical_url(chain[0]), canonical_url(target)):
+                raise Refused("known_redirect", f"known article: {chain[0]} -> {target}")
+        return response
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry, waiting base**n seconds (capped) before the n-th retry of a request, so that
+    a struggling server is not hit again at once."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    async def _wait(self, retry: Request | None) -> None:
+        if retry is None:
+            return
+        attempt = retry.meta.get("retry_times", 1)
+        left = min(self.cap, self.base ** (attempt - 1))
+        # In steps, so that a run that is stopping does not wait out a long backoff.
+        run = crawl_run(self.crawler)
+        while left > 0 and not (run is not None and run.stopping):
+            await asyncio.sleep(min(left, 0.25))
+            left -= 0.25
+
+    # Scrapy takes a coroutine for any middleware method; its stubs say the sync signature.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider=None
+    ):
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await self._wait(result)
+        return result
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider=None
+    ):
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await self._wait(result)
+        return result
+
+
+class LedgerMiddleware:
+    """Spider middleware, next to the spider: tells the run's WorkLedger (crawler.crawl.ledger)
+    which requests each page gave, and when its callback has run to the end. While a callback
+    runs, `ledger.current` names its page, so a request the spider refuses is charged to it."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _ledger(self) -> Any:
+        run = crawl_run(self.crawler)
+        return run.ledger if run is not None else None
+
+    def process_spider_output(self, response: Response, result, spider=None):
+        ledger = self._ledger()
+        if ledger is None:
+            yield from result
+            return
+        key = request_key(response.request)
+        results = iter(result)
+        while True:
+            ledger.current = key
+            try:
+                out = next(results)
+            except StopIteration:
+                break
+            finally:
+                ledger.current = None
+            self._note(ledger, key, out)
+            yield out
+        ledger.finish(key)
+
+    async def process_spider_output_async(self, response: Response, result, spider=None):
+        ledger = self._ledger()
+        if ledger is None:
+            async for out in result:
+                yield out
+            return
+        key = request_key(response.request)
+        # Scrapy hands a sync callback's output over as an async iterator that runs each step of
+        # the generator without awaiting anything else, so `current` is the right page here too.
+        results = aiter(result)
+        while True:
+            ledger.current = key
+            try:
+                out = await anext(results)
+            except StopAsyncIteration:
+                break
+            finally:
+                ledger.current = None
+            self._note(ledger, key, out)
+            yield out
+        ledger.finish(key)
+
+    @staticmethod
+    def _note(ledger, key: str, out) -> None:
+        if isinstance(out, Request):
+            ledger.gave(key, out)
+        elif out is not None:
+            ledger.item_out(key)

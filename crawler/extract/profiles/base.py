@@ -1,0 +1,333 @@
+"""A CMS profile: a small declarative class of URL patterns, detection markers and XPaths.
+
+Subclasses only set attributes (STYLE.md, on Fundus); `Profile.extract` walks them. Dates come
+from JSON-LD and meta first (machine-readable, with seconds and zone) unless a profile's
+`date_sources` says its family prints wrong ones; headline and byline come from what a reader
+sees first, because metadata glues the site name on and holds "홍길동 기자" or a desk name; the
+generic rules (crawler/extract/profiles/generic.py) fill in whatever a profile leaves out.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import ClassVar
+
+from lxml import etree, html
+
+from crawler.extract import bylines, dates
+from crawler.extract.profiles import blocks, density, generic, lookup, meta
+from crawler.extract.text import normalize
+
+XPath = etree.XPath
+
+
+def xpaths(*exprs: str) -> tuple:
+    """A profile's rules: XPath strings, the common shapes served from the page index
+    (crawler/extract/profiles/lookup.py), so that a profile costs no whole-tree walks of its own."""
+    return tuple(lookup.compile_rule(e) for e in exprs)
+
+
+def _first_text(doc: html.HtmlElement, exprs: tuple[etree.XPath, ...]) -> str | None:
+    for xp in exprs:
+        for el in xp(doc):
+            text = normalize(el if isinstance(el, str) else el.text_content())
+            if text:
+                return text
+    return None
+
+
+def _first_date(metas: dict, keys: tuple[str, ...]) -> str | None:
+    return next((d for d in (dates.parse_date(metas.get(k)) for k in keys) if d), None)
+
+
+def _spaced_text(el) -> str:
+    """Text of a byline/dateline element; its parts are often adjacent <span>s with no space."""
+    return normalize(el if isinstance(el, str) else " ".join(el.itertext()))
+
+
+MAX_SIGNATURE = 400  # characters: an "info" element longer than this is a container, not a line
+
+
+def _signature_lines(doc, exprs: tuple[etree.XPath, ...]):
+    """What byline/dateline XPaths select, without the whole-page containers that a loose
+    class word ("info", "date") also matches."""
+    for xp in exprs:
+        for el in xp(doc):
+            if isinstance(el, str) or generic.STRING_LENGTH(el) <= MAX_SIGNATURE:
+                yield el
+
+
+def _generator(doc: html.HtmlElement) -> str:
+    """The page's <meta name="generator"> contents (lxml's tag-filtered walk runs in C, where
+    the XPath with translate() took a fifth of a millisecond a page)."""
+    return " ".join(
+        el.get("content") or ""
+        for el in doc.iter("meta")
+        if (el.get("name") or "").lower() == "generator"
+    )
+
+
+def _agrees(text: str, declared: str, site_name: str | None) -> bool:
+    """The visible heading is the headline that <title>/og:title declare, not the site name
+    they glue on ("제목 - 뉴스 - 김포미래신문" and the logo's <h1> "김포미래신문")."""
+    if len(text) <= 5 or text not in declared or text == site_name:
+        return False
+    return declared == text or not any(
+        declared.endswith(sep + text) for sep in generic.TITLE_SEPARATORS
+    )
+
+
+class Profile:
+    name: ClassVar[str] = "generic"
+    version: ClassVar[str] = ""  # date of the family's markup this profile reads, "2024-05"
+    # URL classification, as regexes searched in the full URL.
+    article_urls: ClassVar[tuple[str, ...]] = ()
+    list_urls: ClassVar[tuple[str, ...]] = ()
+    skip_urls: ClassVar[tuple[str, ...]] = ()
+    # Detection: any generator regex or markup marker (a substring of the HTML) or XPath.
+    generator: ClassVar[str | None] = None
+    markers: ClassVar[tuple[str, ...]] = ()
+    marker_xpaths: ClassVar[tuple[etree.XPath, ...]] = ()
+    # Fields.
+    title: ClassVar[tuple[etree.XPath, ...]] = ()
+    subtitle: ClassVar[tuple[etree.XPath, ...]] = ()
+    byline: ClassVar[tuple[etree.XPath, ...]] = ()
+    dateline: ClassVar[tuple[etree.XPath, ...]] = ()
+    section: ClassVar[tuple[etree.XPath, ...]] = ()
+    body: ClassVar[tuple[etree.XPath, ...]] = ()
+    # Whether a match of `body` is the body as it is (a family's own container), or only a
+    # named candidate that text density may overrule (itemprop=articleBody, "entry-content").
+    body_is_sure: ClassVar[bool] = True
+    remove: ClassVar[tuple[etree.XPath, ...]] = ()  # inside the body, besides the generic rules
+    captions: ClassVar[tuple[etree.XPath, ...]] = ()  # relative to an <img>
+    # Which source wins for dates: a family whose meta times are wrong says ("visible", "meta").
+    date_sources: ClassVar[tuple[str, ...]] = ("jsonld", "meta", "visible")
+
+    # -- detection ---------------------------------------------------------------------------
+
+    def __init__(self) -> None:
+        # One alternation per kind: every link of every crawled page passes through here.
+        self._url_rules = tuple(
+            (kind, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
+            for kind, patterns in (
+                ("skip", self.skip_urls),
+                ("article", self.article_urls),
+                ("list", self.list_urls),
+            )
+            if patterns
+        )
+
+    def url_kind(self, url: str) -> str | None:
+        for kind, pattern in self._url_rules:
+            if pattern.search(url):
+                return kind
+        return None
+
+    def score(self, doc: html.HtmlElement, source: str, url: str) -> int:
+        """How surely this page is of this family: URL 2, generator 3, each marker 1."""
+        points = 2 if self.url_kind(url) == "article" else 0
+        if self.generator and re.search(self.generator, _generator(doc), re.IGNORECASE):
+            points += 3
+        points += sum(1 for m in self.markers if m in source)
+        points += sum(1 for xp in self.marker_xpaths if xp(doc))
+        return points
+
+    # -- extraction --------------------------------------------------------------------------
+
+    def extract(self, doc: html.HtmlElement, url: str) -> dict:
+        metas = meta.meta_values(doc)
+        ld = meta.json_ld_article(doc)
+        site_name = normalize(metas.get("og:site_name")) or None
+        published, updated = self.dates(doc, metas, ld)
+        author, email = self.author(doc, metas, ld)
+        body = self.body_element(doc)
+        title = self.headline(doc, metas, ld, site_name, body.anchor if body else None)
+        subtitle = self.deck(doc, ld)
+        images: list[dict] = []
+        paragraphs: list[str] = []
+        density = 0.0
+        if body is not None:
+            body_el = body.element
+            if body_el is body.anchor:  # pruning must not change what other fields read
+                body_el = copy.deepcopy(body_el)
+            blocks.prune(body_el, self.remove + generic.REMOVE, by_class=body.by_class)
+            density = blocks.link_density(
+                body_el
+            )  # a list of headlines? crawler.extract.verdict says
+            images = blocks.take_images(body_el, url, self.captions + generic.CAPTIONS)
+            paragraphs = blocks.text_blocks(body_el)
+            lead = generic.lead_before(doc, body.anchor)
+            if lead is not None:
+                lines = blocks.text_blocks(lead)  # reads only: the page stays as it is
+                if lines and not (paragraphs and lines[0] in paragraphs[0]) and lines[0] != title:
+                    paragraphs[:0] = lines
+                    # A lead the deck rules also took is the body's first paragraph, once.
+                    subtitle = None if subtitle in lines else subtitle
+        if author is None or email is None:
+            author, email = self.byline_in_body(paragraphs, author, email)
+        return {
+            "url": url,
+            "title": title,
+            # Some templates call the headline cell "sub_title" (the title of a sub page).
+            "subtitle": subtitle if subtitle != title else None,
+            "author": author,
+            "author_email": email,
+            "published": published,
+            "updated": updated,
+            "section": self.section_name(doc, metas, ld),
+            "lang": "ko",
+            "profile": self.name,
+            "paragraphs": paragraphs,
+            "images": images,
+            "link_density": density,  # for crawler.extract.verdict; the extract stage pops it
+        }
+
+    def headline(
+        self, doc, metas: dict, ld: dict, site_name: str | None, body_el=None
+    ) -> str | None:
+        visible = _first_text(doc, self.title)
+        if visible:
+            return visible
+        declared = next(
+            (
+                normalize(c)
+                for c in (
+                    ld.get("headline"),
+                    metas.get("og:title"),
+                    metas.get("twitter:title"),
+                    doc.findtext(".//title"),
+                )
+                if isinstance(c, str) and normalize(c)
+            ),
+            None,
+        )
+        # A generic guess (an <h1>, a "headline" class) counts only when the page's own metadata
+        # agrees: the first <h1> of an unknown layout is as often the logo as the headline.
+        for xp in generic.TITLE:
+            for el in xp(doc):
+                text = normalize(el.text_content())
+                if text and (declared is None or _agrees(text, declared, site_name)):
+                    return text
+        in_page = generic.title_in_page(doc, declared) if declared else None
+        return (
+            in_page
+            or (generic.heading_before(doc, body_el) if body_el is not None else None)
+            or (meta.strip_site_name(declared, site_name) if declared else None)
+        )
+
+    def deck(self, doc, ld: dict) -> str | None:
+        alternative = ld.get("alternativeHeadline")
+        # A family profile knows where its deck sits; no match there means the story has none.
+        fallback = () if self.subtitle else generic.SUBTITLE
+        found = _first_text(doc, self.subtitle + fallback) or (
+            normalize(alternative) or None if isinstance(alternative, str) else None
+        )
+        if found or self.subtitle:
+            return found
+        deck = _first_text(doc, generic.DECK_AFTER_HEADLINE)
+        # A byline or dateline under the headline is not a deck.
+        if deck and 5 < len(deck) <= 150 and not generic.is_signature(deck):
+            return deck
+        return None
+
+    def dates(self, doc, metas: dict, ld: dict) -> tuple[str | None, str | None]:
+        published = updated = None
+        for source in self.date_sources:
+            if source == "jsonld":
+                pub, upd = (
+                    dates.parse_date(ld.get("datePublished")),
+                    dates.parse_date(ld.get("dateModified")),
+                )
+            elif source == "meta":
+                pub = _first_date(metas, generic.META_PUBLISHED)
+                upd = _first_date(metas, generic.META_UPDATED)
+            else:
+                pub, upd = None, None
+                # The profile's own dateline first: the generic XPaths scan the whole page.
+                for group in (self.dateline, generic.DATELINE):
+                    text = " ".join(_spaced_text(el) for el in _signature_lines(doc, group))
+                    pub, upd = dates.published_and_updated(text)
+                    if pub:
+                        break
+                if pub is None:
+                    pub, upd = self.dateline_anywhere(doc)
+            published = published or pub
+            updated = updated or upd
+            if published:
+                break
+        return published, updated if updated != published else None
+
+    def author(self, doc, metas: dict, ld: dict) -> tuple[str | None, str | None]:
+        name = email = None
+        for xp in self.byline + generic.BYLINE:
+            for el in _signature_lines(doc, (xp,)):
+                found = bylines.parse_byline(_spaced_text(el))
+                name, email = name or found.name, email or found.email
+                if email is None and not isinstance(el, str):
+                    mail = el.xpath('.//a[starts-with(@href,"mailto:")]/@href')
+                    email = mail[0].removeprefix("mailto:") if mail else None
+            if name:
+                break
+        if not name:
+            for raw in (meta.ld_author(ld), *(metas.get(k) for k in generic.META_AUTHOR)):
+                if raw:
+                    found = bylines.parse_byline(raw)
+                    # A bare "홍길동" in meta has no role word for the byline parser to anchor on.
+                    name = found.name or (raw if re.fullmatch(r"[가-힣]{2,4}", raw) else None)
+                    email = email or found.email
+                    if name:
+                        break
+        if not name:
+            line = next(
+                (
+                    t
+                    for t in generic.short_texts(doc, generic.BYLINE_HINT)
+                    if bylines.is_byline_line(t)
+                ),
+                None,
+            )
+            if line is not None:
+                found = bylines.parse_byline(line)
+                name, email = found.name, email or found.email
+        return name, email or meta.ld_author_email(ld)
+
+    @staticmethod
+    def dateline_anywhere(doc) -> tuple[str | None, str | None]:
+        """The first short labelled dateline anywhere on the page ("기자 | 기사입력 …")."""
+        for text in generic.short_texts(doc):
+            if dates.is_dateline(text) or (bylines.is_byline_line(text) and dates.has_date(text)):
+                published, updated = dates.published_and_updated(text)
+                if published:
+                    return published, updated
+        return None, None
+
+    @staticmethod
+    def byline_in_body(paragraphs: list[str], author, email) -> tuple[str | None, str | None]:
+        """Many papers sign at the end of the text ("홍길동 기자 hong@…"); use it if the header
+        had no name or address. The clean stage drops that line from the body."""
+        for line in reversed(paragraphs[-3:]):
+            if bylines.is_byline_line(line):
+                found = bylines.parse_byline(line)
+                if author is None or found.name == author:
+                    return author or found.name, email or found.email
+        return author, email
+
+    def section_name(self, doc, metas: dict, ld: dict) -> str | None:
+        return (
+            _first_text(doc, self.section)
+            or meta.ld_section(ld)
+            or normalize(metas.get("article:section"))
+            or None
+        )
+
+    def body_element(self, doc: html.HtmlElement) -> density.Body | None:
+        """A profile whose XPaths miss falls back to the generic rules: it never drops a page.
+        A family's own body container is the body; rules that name a container by a loose
+        word (`body_is_sure` False) are checked against text density like the generic ones."""
+        if self.body_is_sure:
+            found = generic.first_body(doc, self.body)
+            if found is not None:
+                return found
+            return generic.best_body(doc)
+        return generic.best_body(doc, self.body)

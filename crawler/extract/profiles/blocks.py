@@ -1,0 +1,160 @@
+"""From an article's body element to paragraphs and images.
+
+A paragraph is what a browser shows as one: block elements and `<br>` end it, inline markup does
+not. Legacy Korean CMSes put the whole article in one cell separated by `<br>`, modern ones use
+`<p>`; both give the same list here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urljoin
+
+from lxml import etree, html
+
+from crawler.extract import boilerplate
+from crawler.extract.text import normalize, normalize_block
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "header", "footer", "main", "h1", "h2", "h3", "h4", "h5",
+    "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "td", "th",
+    "blockquote", "figure", "figcaption", "pre", "hr", "address", "center", "caption",
+})  # fmt: skip
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_IMG_SRC = ("src", "data-src", "data-original", "data-lazy-src")
+# Buttons, bullets and spacers that legacy editors leave inside the article cell.
+_NOT_PHOTO = re.compile(r"(?:icon|btn|button|blank|spacer|bullet|arrow|logo)[^/]*$", re.IGNORECASE)
+_MIN_PHOTO_PX = 60
+
+
+def prune(
+    root: html.HtmlElement, remove: Iterable[etree.XPath] = (), *, by_class: bool = True
+) -> None:
+    """Drop what is never article text under `root`: DOM_TAGS, boilerplate classes, hidden parts.
+
+    `root` itself is kept whatever its class says: the profile chose it as the body.
+    """
+    doomed: list[html.HtmlElement] = []
+    for xp in remove:
+        doomed.extend(xp(root))
+    for el in root.iterdescendants():
+        if not isinstance(el.tag, str):
+            doomed.append(el)  # comments and processing instructions
+        elif (
+            el.tag in boilerplate.DOM_TAGS
+            or _HIDDEN.search(el.get("style", ""))
+            or by_class
+            and (kind := boilerplate.element_kind(el))
+            and not prose_despite(el, kind)
+        ):
+            doomed.append(el)
+    for el in doomed:
+        if el is not root and el.getparent() is not None:
+            el.drop_tree()  # keeps the tail text, which belongs to the parent
+
+
+def link_density(root: html.HtmlElement) -> float:
+    """Share of the text under `root` that sits inside links."""
+    total = len("".join(root.itertext()).split())
+    linked = sum(len("".join(a.itertext()).split()) for a in root.iter("a"))
+    return linked / total if total else 0.0
+
+
+def _src(img: html.HtmlElement) -> str | None:
+    for attr in _IMG_SRC:
+        value = (img.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return None if _NOT_PHOTO.search(value.split("?")[0]) else value
+    return None
+
+
+# Kinds whose class words some templates put on a section of the story itself
+# ("TestReport__Section--Ads": a section that carries an ad slot, "article-util-wrap"): such an
+# element holding paragraphs of prose, hardly linked, is text.
+_LOOSE_KINDS = frozenset({boilerplate.AD, boilerplate.SHARE})
+_MIN_PROSE = 200  # characters
+
+
+def prose_despite(el: html.HtmlElement, kind: str) -> bool:
+    """True when an element whose class words announce `kind` holds the story's prose."""
+    if kind not in _LOOSE_KINDS or el.find(".//p") is None:
+        return False
+    return len(el.text_content().strip()) >= _MIN_PROSE and link_density(el) < 0.3
+
+
+def _tiny(img: html.HtmlElement) -> bool:
+    sizes = [img.get("width", ""), img.get("height", "")]
+    return any(v.isdigit() and int(v) < _MIN_PHOTO_PX for v in sizes)
+
+
+def take_images(
+    root: html.HtmlElement, base_url: str, captions: Iterable[etree.XPath]
+) -> list[dict]:
+    """Images under `root` with their captions; caption elements are removed from the tree so
+    that no caption reaches the paragraphs (DESIGN.md §4: captions live in `images` only)."""
+    captions = tuple(captions)
+    images: list[dict] = []
+    seen: set[str] = set()
+    used: list[html.HtmlElement] = []
+    for img in root.iter("img"):
+        src = _src(img)
+        if not src or _tiny(img):
+            continue
+        url = urljoin(base_url, src)
+        caption = None
+        for xp in captions:
+            found = [el for el in xp(img) if el not in used and not el.findall(".//img")]
+            text = normalize(" ".join(el.text_content() for el in found))
+            if text:
+                caption = text
+                used.extend(found)
+                break
+        if url not in seen:
+            seen.add(url)
+            images.append({"url": url, "caption": caption})
+    # A caption whose image never loaded here (lazy <picture>, a script-set src) is still a
+    # caption, not a paragraph.
+    used.extend(_ORPHAN_CAPTIONS(root))
+    for el in used:
+        if el is not root and el.getparent() is not None:
+            el.drop_tree()
+    return images
+
+
+_CAPTION_WORDS = ("caption", "legend", "bildunter", "imagedescription", "img-metadata")
+_ORPHAN_CAPTIONS = etree.XPath(
+    ".//figcaption | .//*["
+    + " or ".join(f'contains(@class,"{w}")' for w in _CAPTION_WORDS)
+    + "][not(.//p)]"
+)
+
+
+def _flatten(el: html.HtmlElement, out: list[str]) -> None:
+    block = el.tag in BLOCK_TAGS
+    if block or el.tag == "br":
+        out.append("\n")
+    if el.text:
+        out.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str):
+            _flatten(child, out)
+        elif child.tail:
+            out.append(child.tail)
+    if block:
+        out.append("\n")
+    if el.tail:
+        out.append(el.tail)
+
+
+def text_blocks(root: html.HtmlElement) -> list[str]:
+    """The visible paragraphs under `root`, each normalised (the extract stage's one call)."""
+    out: list[str] = []
+    if root.text:
+        out.append(root.text)
+    for child in root:
+        if isinstance(child.tag, str):
+            _flatten(child, out)
+        elif child.tail:
+            out.append(child.tail)
+    return [line for line in normalize_block("".join(out)).split("\n") if line]

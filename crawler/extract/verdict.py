@@ -1,0 +1,321 @@
+"""Is this an article? One decision, in one place, for links and for pages (DESIGN.md §1).
+
+`judge_url(url)` answers for a link, before anything is fetched: the families' own URL patterns
+first (crawler/profiles), then the generic URL shapes below. Only the rules that name a page no
+reader wants (print, search, tag, login, …) and the static pages (회사소개, 개인정보처리방침, …)
+keep a link from being fetched; every other generic shape is a guess, and a guessed link is
+fetched and judged on its page.
+
+`judge_page(doc, url, article=None)` answers for a fetched page, cheap signals first: the URL,
+the title of a static page, whether the page holds any prose outside links at all (before
+extraction); then, with the extracted article, link density, the amount of prose and the
+paragraphs, a dated byline, `og:type`, JSON-LD `@type` and `<article>`.
+
+Both return a `Verdict`: `kind` (article, list, static, other), a `reason` slug (counted in
+Scrapy stats as `item_dropped_reasons_count/<reason>` when a page is dropped), whether the rule
+is `sure`, and the `signals` it read. `NotAnArticle` carries the reason of a rejected page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree, html
+
+from crawler.extract import profiles
+from crawler.extract.profiles import meta
+from crawler.extract.profiles.lookup import ByTag
+
+ARTICLE, LIST, STATIC, OTHER = "article", "list", "static", "other"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str
+    reason: str
+    sure: bool = True
+    signals: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def is_article(self) -> bool:
+        return self.kind == ARTICLE
+
+    @property
+    def fetch(self) -> bool:
+        """Whether a link with this verdict is worth a request: only a sure "not an article"
+        (print, search, tag, login, static pages) keeps it from being fetched."""
+        return self.kind in (ARTICLE, LIST) or not self.sure
+
+
+class NotAnArticle(Exception):
+    """The page is not an article; `reason` is a short slug counted in Scrapy stats."""
+
+    def __init__(self, reason: str, detail: str = "", verdict: Verdict | None = None) -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.verdict = verdict
+
+
+def _rx(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+# -- links ------------------------------------------------------------------------------------
+
+# Pages no reader of an article wants, by reason: never fetched. Words are matched as tokens of
+# the URL (between "/", ".", "_", "-", "?", "&", "="), so that a footprint, a comment column or
+# SharedDocs is not a print view, a comment form or a share button.
+_B, _E = r"(?:^|[/_.?&=-])", r"(?:$|[/_.?&=#-])"
+URL_SKIP: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("scheme_url", _rx(r"^(?:mailto|javascript|tel):")),
+    ("print_url", re.compile(rf"(?i:{_B}print(?:view|_?popup)?{_E})|[a-z]Print(?:$|[A-Z_.?/])")),
+    (
+        "search_url",
+        _rx(r"/search(?:$|[/_.?#-])", r"[?&](?:q|query|keyword|search|sc_word|s|stx)="),
+    ),
+    ("tag_url", _rx(r"/tags?/|[?&]tag=")),
+    (
+        "login_url",
+        _rx(rf"{_B}(?:log_?in|log_?out|sign_?in|sign_?up|join|register){_E}", r"/member/"),
+    ),
+    (
+        "comment_url",
+        _rx(
+            rf"{_B}(?:comment|reply)(?:_?(?:ok|write|list|update|delete|form|popup))?"
+            r"\.(?:php|html?|asp|aspx|jsp)",
+            r"[?&](?:replytocom|comment_?id|reply_?id)=",
+        ),
+    ),
+    ("admin_url", _rx(r"/(?:wp-)?admin(?:$|[/_.?])", r"/adm/")),
+    ("share_url", _rx(rf"{_B}(?:share|sendsns|sns_?share){_E}", r"[?&]sns=")),
+    (
+        "file_url",
+        _rx(
+            r"\.(?:jpe?g|png|gif|webp|bmp|svg|ico|pdf|hwpx?|docx?|xlsx?|pptx?|zip|rar|7z|mp3|mp4|"
+            r"avi|wmv)(?:$|[?#])",
+            r"(?:^|[/_.-])(?:download|filedown|file_?down)\w*\.(?:php|asp|aspx|jsp|do|html?)",
+            r"/file/",
+        ),
+    ),
+)
+# Static pages of a paper (회사소개, 개인정보처리방침, 이용약관, 청소년보호정책, 오시는 길): never
+# fetched when the URL says so, never stored when the page does. Matched on the unquoted URL.
+# A bare path word is static only when no paper names a section so ("/policy", "/youth" and
+# "/history" are sections too); the sub_*.html and co_id= forms are a CMS's static pages.
+_STATIC_PATHS = (
+    r"company|about|about[-_]?us|intro|introduce|greeting|privacy|terms|agreement|provision|"
+    r"location|contact"
+)
+_STATIC_WORDS = rf"{_STATIC_PATHS}|policy|youth|map|ci|history|organization|ethics|advertise"
+URL_STATIC = _rx(
+    rf"/(?:{_STATIC_PATHS})(?:[-_][a-z]+)?(?:\.(?:html?|php|asp|jsp))?/?$",
+    rf"/sub_?(?:{_STATIC_WORDS})\w*\.(?:html?|php|asp|jsp)$",
+    rf"[?&](?:co_id|mid|page_id|menu)=(?:{_STATIC_WORDS})(?:&|$)",
+    r"/(?:회사-?소개|신문사-?소개|개인정보-?처리-?방침|개인정보-?보호-?정책|이용-?약관|"
+    r"청소년-?보호-?정책|(?:찾아)?오시는-?길|윤리-?강령)(?:\.\w+)?/?$",
+)
+# Article shapes no family claims. An article match is fetched as an article.
+URL_ARTICLE = _rx(
+    r"(?:view|read|article|news|story|detail|content|show)[^/?]*\?(?:[^#]*&)?"
+    r"(?:[a-z_]*id|idx|idxno|no|uid|num|seq|aid|art_?id|key|code)=\d+",
+    r"/(?:news|article|articles|view|story|stories|read)/(?:[\w-]+/)*\d{4,}(?:\.html?)?/?$",
+    r"/\d{6,}(?:\.html?)?/?$",
+    r"board\.php\?(?:[^#]*&)?wr_id=\d+",  # gnuboard, which many small papers run on
+    r"[?&]document_srl=\d+",  # XpressEngine / Rhymix
+    # A headline slug under an article path (Next.js and headless CMSes): "/article/a-b-c".
+    r"/(?:article|articles|story|stories|post|posts)/[^/?#]+-[^/?#]+-[^/?#]+/?$",
+)
+# List shapes no family claims: followed as lists, and offered as pages too, because a
+# trailing "/" or a "news" path is as often an article permalink of an unknown site.
+URL_LIST = _rx(
+    r"list|section|category|/sub\.html|[?&]page=\d+|/page/\d+|/news/?$|/$",
+    r"/(?:latest|recent|all|today|ranking|popular)/?$|/news/[a-z][a-z-]*/?$",
+    r"board\.php\?(?:(?!wr_id=)[^#])*$",  # a gnuboard board without a post is its list
+)
+
+
+def judge_url(url: str) -> Verdict:
+    """What a link is, from its URL alone: article, list, static or other (sure or a guess)."""
+    url = url.split("#", 1)[0]  # "…/slug/#content" is the page itself
+    kinds = {p.url_kind(url) for p in profiles.PROFILES} - {None}
+    if "skip" in kinds:
+        reason = next((r for r, rx in URL_SKIP if rx.search(url)), "skip_url")
+        return Verdict(OTHER, reason, signals={"url": "profile"})
+    for reason, rx in URL_SKIP:
+        if rx.search(url) and "article" not in kinds:
+            return Verdict(OTHER, reason, signals={"url": "generic"})
+    if "article" in kinds:
+        return Verdict(ARTICLE, "article_url", signals={"url": "profile"})
+    if URL_STATIC.search(unquote(urlsplit(url).path) + _query(url)):
+        return Verdict(STATIC, "static_url", signals={"url": "generic"})
+    if "list" in kinds:
+        return Verdict(LIST, "list_url", signals={"url": "profile"})
+    if URL_ARTICLE.search(url):
+        return Verdict(ARTICLE, "article_url", sure=False, signals={"url": "generic"})
+    if URL_LIST.search(url):
+        return Verdict(LIST, "list_url", sure=False, signals={"url": "generic"})
+    return Verdict(OTHER, "no_url_rule", sure=False, signals={"url": None})
+
+
+def _query(url: str) -> str:
+    query = urlsplit(url).query
+    return f"?{query}" if query else ""
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+# A page whose own title is one of these is a static page of the paper, whatever its URL.
+STATIC_TITLES = frozenset(
+    re.sub(r"\s+", "", t).lower()
+    for t in (
+        "회사소개", "회사 소개", "신문사 소개", "신문사소개", "회사개요", "인사말", "발행인 인사말",
+        "개인정보처리방침", "개인정보 처리방침", "개인정보취급방침", "개인정보 보호정책",
+        "이용약관", "서비스이용약관", "서비스 이용약관", "청소년보호정책", "청소년 보호정책",
+        "오시는 길", "찾아오시는 길", "오시는길", "윤리강령", "윤리 강령", "편집규약",
+        "광고안내", "광고 안내", "구독안내", "구독 안내", "저작권정책", "이메일무단수집거부",
+        "about", "about us", "privacy policy", "terms of service", "terms of use", "contact",
+        "contact us", "imprint", "impressum",
+    )
+)  # fmt: skip
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[-|<>:–—]|::)\s+")
+# From the page index (crawler/extract/profiles/lookup.py): the extraction reads the same lists.
+_H1 = ByTag("h1")
+_ARTICLE_TAG = ByTag("article")
+_PROSE_RUN = 40  # characters: one line of prose, longer than any menu item or date
+_NOT_LOOSE = "ancestor::a or ancestor::script or ancestor::style or ancestor::noscript"
+# Whether any text outside links is one line of prose long: decided inside libxml2, no Python
+# string made for the page's text nodes. Only a page without one pays for `_LOOSE_TEXT`.
+_HAS_PROSE = etree.XPath(
+    f"boolean(//body//text()[string-length(normalize-space()) >= {_PROSE_RUN}]"
+    f"[not({_NOT_LOOSE} or ancestor::option)])"
+)
+_LOOSE_TEXT = etree.XPath(f"//body//text()[not({_NOT_LOOSE} or ancestor::option)]")
+_LINK_TEXT = etree.XPath("//body//a//text()")
+# The extracted article: past this share of its text in links, the "body" is a list.
+MAX_LINK_DENSITY = 0.5
+MIN_BODY_CHARS = 50  # less than this is a photo page, a list or an error page
+# The evidence score an extracted page needs to be an article (see `_evidence`): a dated byline
+# or article metadata is enough, and so is prose alone (an undated blog post of three
+# paragraphs); a list with a lead under each headline loses it to its link density.
+ACCEPT = 1
+
+
+def _title_heads(doc: html.HtmlElement) -> list[str]:
+    heads: list[str] = []
+    title = doc.findtext(".//title")
+    if title and title.strip():
+        heads.append(_TITLE_SEPARATORS.split(title.strip())[0])
+    heads.extend(h.text_content() for h in _H1(doc)[:2])
+    return heads
+
+
+def _is_static_title(text: str) -> bool:
+    return re.sub(r"\s+", "", text).lower() in STATIC_TITLES
+
+
+_URL_DATE = re.compile(r"/(?:19|20)\d\d[/-](?:0?[1-9]|1[0-2])(?:[/-](?:0?[1-9]|[12]\d|3[01]))?/")
+
+
+def _og_type(doc: html.HtmlElement) -> str | None:
+    for el in doc.iter("meta"):  # lxml's tag walk runs in C, a whole-tree XPath did not
+        if el.get("property") == "og:type":
+            return (el.get("content") or "").strip().lower() or None
+    return None
+
+
+def metadata_signals(doc: html.HtmlElement) -> dict[str, object]:
+    """What the page says about itself: og:type, the JSON-LD @type, an <article> element."""
+    ld = meta.json_ld_article(doc)
+    kind = ld.get("@type") if ld else None
+    return {
+        "og_type": _og_type(doc),
+        "ld_type": (kind[0] if isinstance(kind, list) and kind else kind) or None,
+        "article_tag": bool(_ARTICLE_TAG(doc)),
+    }
+
+
+def judge_page(doc: html.HtmlElement, url: str, article: dict | None = None) -> Verdict:
+    """The page's verdict: before extraction (`article` None) only what is cheap to read; after
+    it, the article's own evidence. A page is rejected when `kind` is not "article"."""
+    web = url.startswith(("http://", "https://"))
+    if web:
+        link = judge_url(url)
+        if link.sure and link.kind != ARTICLE:
+            return link
+    for head in _title_heads(doc):
+        if _is_static_title(head):
+            return Verdict(STATIC, "static_page", signals={"title": head.strip()})
+    if article is None:
+        return _before_extraction(doc)
+    return _after_extraction(doc, article)
+
+
+def _before_extraction(doc: html.HtmlElement) -> Verdict:
+    if _HAS_PROSE(doc):
+        return Verdict(ARTICLE, "prose", sure=False, signals={"prose_line": True})
+    loose = [t.strip() for t in _LOOSE_TEXT(doc)]
+    signals: dict[str, object] = {"prose_line": False}
+    linked = sum(len(t.strip()) for t in _LINK_TEXT(doc))
+    text_chars = sum(map(len, loose))
+    signals["link_chars"], signals["text_chars"] = linked, text_chars
+    if linked > text_chars:
+        return Verdict(LIST, "link_list", signals=signals)
+    return Verdict(OTHER, "no_body", signals=signals)
+
+
+def _evidence(article: dict, signals: dict) -> int:
+    """Points for "this is an article": metadata that says so, a dated byline, prose."""
+    score = 0
+    if signals["ld_type"] and signals["ld_type"] != "WebPage":
+        score += 2
+    if signals["og_type"] == "article":
+        score += 2
+    elif signals["og_type"] in ("profile", "blog"):
+        score -= 1  # not "website": many CMSes print it on every page, stories included
+    if signals["article_tag"]:
+        score += 1
+    if signals["published"]:
+        score += 2
+    if signals["paragraphs"] >= 3 and signals["body_chars"] >= 300:
+        score += 1
+    elif signals["body_chars"] >= 300 and signals["link_density"] < 0.15:
+        score += 1  # plain prose, even in one long paragraph (a blog, a <br> body)
+    if signals.get("url_date"):
+        score += 1  # "/2012/05/31/slug": a permalink of something published that day
+    if signals["body_chars"] >= 1500:
+        score += 1
+    if signals["link_density"] > 0.15:  # an article's text links a word here and there
+        score -= 1
+    if signals["link_density"] > 0.3:
+        score -= 1
+    return score
+
+
+def _after_extraction(doc: html.HtmlElement, article: dict) -> Verdict:
+    paragraphs = article.get("paragraphs") or ()
+    link_density = round(float(article.get("link_density") or 0.0), 3)
+    body_chars = sum(len(p) for p in paragraphs)
+    signals: dict[str, object] = {
+        "link_density": link_density,
+        "paragraphs": sum(1 for p in paragraphs if len(p) >= _PROSE_RUN),
+        "body_chars": body_chars,
+        "published": bool(article.get("published")),
+    }
+    if link_density > MAX_LINK_DENSITY:
+        return Verdict(LIST, "link_list", signals=signals)
+    if not article.get("title"):
+        return Verdict(OTHER, "no_title", signals=signals)
+    if body_chars < MIN_BODY_CHARS:
+        return Verdict(OTHER, "no_body", signals=signals)
+    signals.update(metadata_signals(doc))
+    signals["url_date"] = bool(_URL_DATE.search(article.get("url") or ""))
+    score = _evidence(article, signals)
+    signals["score"] = score
+    if score >= ACCEPT:
+        return Verdict(ARTICLE, "evidence", signals=signals)
+    kind = LIST if link_density > 0.15 else OTHER
+    return Verdict(kind, "weak_evidence", signals=signals)

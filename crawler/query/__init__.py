@@ -1,0 +1,1 @@
+"""Reading the store: search, the status report and the Datasette plugin."""

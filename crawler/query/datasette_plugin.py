@@ -1,0 +1,261 @@
+"""Datasette plugin: `datasette news.db` shows the store documented and searchable in Korean.
+
+Registered through the `datasette` entry point in pyproject.toml. For any attached database
+that is a krnews store (it has `articles` and `articles_fts`) it:
+
+- gives Datasette the table, view and column descriptions of crawler/store/schema_docs.py;
+- wires the table search box (`?_search=`) of `articles` to the Korean index: Datasette builds
+  its MATCH from the SQL function `escape_fts`, which this plugin replaces on the store's
+  connections with `crawler.store.korean.match_expression` (so 고양시는 finds 고양시의회 too);
+- adds `ko_match(query)` and `ko_snippet(text, query)` SQL functions and canned queries;
+- makes the pages read well (issue 13): the articles table opens with the columns an analyst
+  scans (title, site, published, author, section) and facets on site and section; bodies are
+  cut to a line or two, URLs shown decoded, descriptions rendered without literal backticks;
+  the store's internal tables are hidden, so the database page's SQL box opens on `articles`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode
+
+from datasette import hookimpl
+from markupsafe import Markup, escape
+
+from crawler.query.search import BM25_WEIGHTS, display_url, snippet
+from crawler.store import schema_docs
+from crawler.store.korean import match_expression, query_words
+
+NOTHING = '""'  # an empty phrase: a valid MATCH that finds no row
+
+_WEIGHTS = ", ".join(map(str, BM25_WEIGHTS))
+CANNED_QUERIES = {
+    "search": {
+        "title": "Korean full-text search",
+        "description": "Articles containing every word of q, whatever particles are attached "
+        "(고양시 finds 고양시는, 고양시의회), best first; one article per story cluster.",
+        # the best 500 matches by bm25 are ranked from the index alone; only the 50 shown
+        # read their article row, so a word found in most articles stays fast
+        "sql": f"""
+with top as (
+    select rowid as id, bm25(articles_fts, {_WEIGHTS}) as score from articles_fts
+    where articles_fts match ko_match(:q) order by score limit 500
+), ranked as (
+    select top.id, top.score, coalesce(a.dup_of, a.id) as story,
+           row_number() over (partition by coalesce(a.dup_of, a.id)
+                              order by top.score, top.id) as nth
+    from top join articles a on a.id = top.id
+)
+select a.id, a.published, a.site, a.title, ko_snippet(a.body, :q) as snippet,
+       (select count(*) from articles d where d.dup_of = r.story) + 1 as versions,
+       a.url, round(r.score, 3) as score
+from ranked r join articles a on a.id = r.id
+where r.nth = 1
+order by r.score, r.id
+limit 50""".strip(),
+    },
+    "site_articles": {
+        "title": "A site's articles between two dates",
+        "description": "Articles of one site published from `since` to `until` (YYYY-MM-DD, "
+        "inclusive, Korean dates), newest first.",
+        "sql": "select id, published, title, section, author, url, dup_of from articles "
+        "where site = :site and substr(published, 1, 10) between :since and :until "
+        "order by published desc",
+    },
+    "story_of_article": {
+        "title": "Every version of an article's story",
+        "description": "The duplicate cluster of one article id, canonical version first.",
+        "sql": "select * from story_versions where story = "
+        "(select coalesce(dup_of, id) from articles where id = :article_id)",
+    },
+    "failed_fetches": {
+        "title": "Failed fetches per site and kind since a date",
+        "description": "What went wrong where since `since` (YYYY-MM-DD).",
+        "sql": "select site, kind, count(*) as fetches, max(time) as last_time from fetches "
+        "where time >= :since group by site, kind order by fetches desc",
+    },
+}
+
+
+def korean_match(query: str | None) -> str:
+    return match_expression(query or "") or NOTHING
+
+
+def korean_snippet(text: str | None, query: str | None) -> str:
+    return snippet(text or "", query_words(query or ""))
+
+
+def _is_store(conn: sqlite3.Connection) -> bool:
+    names = {
+        row[0]
+        for row in conn.execute(
+            "select name from sqlite_master where name in ('articles', 'articles_fts')"
+        )
+    }
+    return names == {"articles", "articles_fts"}
+
+
+@lru_cache(maxsize=64)
+def _path_is_store(path: str) -> bool:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            return _is_store(conn)
+    except sqlite3.Error:
+        return False
+
+
+def _store_names(datasette) -> list[str]:
+    return [
+        name
+        for name, db in datasette.databases.items()
+        if db.path and not db.is_memory and _path_is_store(str(db.path))
+    ]
+
+
+# The articles table page opens with these columns, in this order (Datasette keeps the order
+# of ?_col=); the rest follow.
+ARTICLE_COLUMNS_FIRST = ("title", "site", "published", "author", "section")
+ARTICLE_COLUMNS_REST = ("subtitle", "body", "url", "dup_of", "similarity", "updated", "fetched_at")
+# Tables a reader of the news has no business with; still there with ?_show_hidden=1.
+HIDDEN_TABLES = (
+    "_sqlite_migrations", "articles_fts", "articles_fts_pending", "articles_fts_stale",
+    "boilerplate_lines", "dedup_bands", "dedup_signatures", "http_cache", "url_aliases",
+)  # fmt: skip
+BODY_CHARS = 90  # a body cell shows about two lines
+_CODE = re.compile(r"`([^`]*)`")
+CSS = """
+dl.column-descriptions { display: grid; grid-template-columns: max-content 1fr;
+  gap: 0 1em; font-size: 0.8rem; max-height: 9.5em; overflow-y: auto; }
+dl.column-descriptions dd { margin: 0; }
+table.rows-and-columns td.col-title { min-width: 16em; }
+table.rows-and-columns td.col-body { min-width: 30em; }
+table.rows-and-columns td.col-published, table.rows-and-columns td.col-updated,
+table.rows-and-columns td.col-fetched_at, table.rows-and-columns td.col-site
+  { white-space: nowrap; }
+table.rows-and-columns td.col-url, table.rows-and-columns td.col-dup_of
+  { max-width: 24em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+"""
+
+
+def _plain(text: str) -> str:
+    """A description for a place Datasette shows as text: `code` without its backticks."""
+    return _CODE.sub(r"\1", text)
+
+
+def _html(text: str) -> str:
+    """A description for a place Datasette shows as HTML: `code` as <code>."""
+    return _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text)))
+
+
+def database_metadata() -> dict:
+    tables: dict[str, dict[str, Any]] = {}
+    for name, doc in schema_docs.descriptions().items():
+        tables[name] = {
+            "description_html": _html(doc["description"]),
+            "columns": {column: _plain(text) for column, text in doc["columns"].items()},
+        }
+    for name in HIDDEN_TABLES:
+        tables.setdefault(name, {})["hidden"] = True
+    tables["articles"].update(
+        fts_table="articles_fts",
+        fts_pk="id",
+        sort_desc="published",
+        facets=["site", "section"],
+        size=20,
+    )
+    for view in ("latest_articles",):
+        tables[view]["facets"] = ["site", "section"]
+    return {
+        "description": "Korean local news crawled by krnews: clean articles, duplicate "
+        "clusters, crawl health. Search `articles` in Korean; see the views and canned queries.",
+        "tables": tables,
+    }
+
+
+@hookimpl(trylast=True)  # after Datasette's own escape_fts, so ours replaces it
+def prepare_connection(conn, database, datasette):
+    if not _is_store(conn):
+        return
+    conn.create_function("escape_fts", 1, korean_match, deterministic=True)
+    conn.create_function("ko_match", 1, korean_match, deterministic=True)
+    conn.create_function("ko_snippet", 2, korean_snippet, deterministic=True)
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    names = _store_names(datasette)
+    if not names:
+        return {}
+    meta = database_metadata()
+    return {"databases": {name: meta for name in names}}
+
+
+@hookimpl
+def canned_queries(datasette, database, actor):
+    if database in _store_names(datasette):
+        return CANNED_QUERIES
+    return {}
+
+
+@hookimpl
+def extra_css_urls(database, table, datasette):
+    if database in _store_names(datasette):
+        return ["data:text/css," + quote(" ".join(CSS.split()))]
+    return []
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """The articles table page without ?_col= opens with the columns an analyst scans first."""
+
+    def wrap(app):
+        async def opened_well(scope, receive, send):
+            if scope["type"] == "http" and scope.get("method") == "GET":
+                target = _articles_page_with_columns(datasette, scope)
+                if target is not None:
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 302,
+                            "headers": [(b"location", target.encode("latin-1"))],
+                        }
+                    )
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+            await app(scope, receive, send)
+
+        return opened_well
+
+    return wrap
+
+
+def _articles_page_with_columns(datasette, scope) -> str | None:
+    path = scope.get("path", "")
+    parts = path.strip("/").split("/")
+    if len(parts) != 2 or parts[1] != "articles" or parts[0] not in _store_names(datasette):
+        return None
+    params = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    if any(key in ("_col", "_nocol", "_format") for key, _ in params):
+        return None
+    columns = [("_col", c) for c in ARTICLE_COLUMNS_FIRST + ARTICLE_COLUMNS_REST]
+    return f"{scope.get('root_path', '')}{path}?{urlencode(params + columns)}"
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    if not isinstance(value, str):
+        return None
+    if column == "body":  # one paragraph after another on a line, cut to about two lines
+        flat = " ".join(value.split())
+        return flat if len(flat) <= BODY_CHARS else flat[:BODY_CHARS].rstrip() + " …"
+    if column == "url" and value.startswith(("http://", "https://")):
+        return Markup('<a href="{}">{}</a>').format(value, display_url(value))
+    if column != "snippet" or "<mark>" not in value:
+        return None
+    # the snippet's only markup is <mark>: escape the text, then let the marks through
+    return Markup(
+        str(escape(value)).replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>")
+    )
