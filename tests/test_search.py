@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from fixtures.search.corpus import article_row, articles, evaluate, make_db, queries
 from sqlite_utils import Database
 
-from crawler.query.search import NotAStoreError, search, search_command, snippet
+from crawler.query.search import NotAStoreError, search, search_command
+from crawler.query.snippets import snippet
 from crawler.store.korean import match_expression, query_words
 
 RECALL_FLOOR = 0.98  # issue 7 targets; floors only move up
