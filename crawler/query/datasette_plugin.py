@@ -17,7 +17,6 @@ that is a krnews store (it has `articles` and `articles_fts`) it:
 from __future__ import annotations
 
 import re
-import sqlite3
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
@@ -25,59 +24,16 @@ from urllib.parse import parse_qsl, quote, urlencode
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from crawler.query.search import BM25_WEIGHTS, display_url, snippet
-from crawler.store import schema_docs
+from crawler.query.search import BM25_WEIGHTS
+from crawler.query.snippets import display_url, snippet
+from crawler.store import canned_sql, schema_docs
 from crawler.store.korean import match_expression, query_words
+from crawler.store.reader import is_store, path_is_store
 
 NOTHING = '""'  # an empty phrase: a valid MATCH that finds no row
 
-_WEIGHTS = ", ".join(map(str, BM25_WEIGHTS))
-CANNED_QUERIES = {
-    "search": {
-        "title": "Korean full-text search",
-        "description": "Articles containing every word of q, whatever particles are attached "
-        "(고양시 finds 고양시는, 고양시의회), best first; one article per story cluster.",
-        # the best 500 matches by bm25 are ranked from the index alone; only the 50 shown
-        # read their article row, so a word found in most articles stays fast
-        "sql": f"""
-with top as (
-    select rowid as id, bm25(articles_fts, {_WEIGHTS}) as score from articles_fts
-    where articles_fts match ko_match(:q) order by score limit 500
-), ranked as (
-    select top.id, top.score, coalesce(a.dup_of, a.id) as story,
-           row_number() over (partition by coalesce(a.dup_of, a.id)
-                              order by top.score, top.id) as nth
-    from top join articles a on a.id = top.id
-)
-select a.id, a.published, a.site, a.title, ko_snippet(a.body, :q) as snippet,
-       (select count(*) from articles d where d.dup_of = r.story) + 1 as versions,
-       a.url, round(r.score, 3) as score
-from ranked r join articles a on a.id = r.id
-where r.nth = 1
-order by r.score, r.id
-limit 50""".strip(),
-    },
-    "site_articles": {
-        "title": "A site's articles between two dates",
-        "description": "Articles of one site published from `since` to `until` (YYYY-MM-DD, "
-        "inclusive, Korean dates), newest first.",
-        "sql": "select id, published, title, section, author, url, dup_of from articles "
-        "where site = :site and substr(published, 1, 10) between :since and :until "
-        "order by published desc",
-    },
-    "story_of_article": {
-        "title": "Every version of an article's story",
-        "description": "The duplicate cluster of one article id, canonical version first.",
-        "sql": "select * from story_versions where story = "
-        "(select coalesce(dup_of, id) from articles where id = :article_id)",
-    },
-    "failed_fetches": {
-        "title": "Failed fetches per site and kind since a date",
-        "description": "What went wrong where since `since` (YYYY-MM-DD).",
-        "sql": "select site, kind, count(*) as fetches, max(time) as last_time from fetches "
-        "where time >= :since group by site, kind order by fetches desc",
-    },
-}
+# the SQL is crawler/store/canned_sql.py's; the ranking weights are krnews search's
+CANNED_QUERIES = canned_sql.canned_queries(BM25_WEIGHTS)
 
 
 def korean_match(query: str | None) -> str:
@@ -88,23 +44,8 @@ def korean_snippet(text: str | None, query: str | None) -> str:
     return snippet(text or "", query_words(query or ""))
 
 
-def _is_store(conn: sqlite3.Connection) -> bool:
-    names = {
-        row[0]
-        for row in conn.execute(
-            "select name from sqlite_master where name in ('articles', 'articles_fts')"
-        )
-    }
-    return names == {"articles", "articles_fts"}
-
-
-@lru_cache(maxsize=64)
-def _path_is_store(path: str) -> bool:
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            return _is_store(conn)
-    except sqlite3.Error:
-        return False
+# asked on every request (metadata, canned queries, CSS, the articles page's redirect)
+_path_is_store = lru_cache(maxsize=64)(path_is_store)
 
 
 def _store_names(datasette) -> list[str]:
@@ -177,7 +118,7 @@ def database_metadata() -> dict:
 
 @hookimpl(trylast=True)  # after Datasette's own escape_fts, so ours replaces it
 def prepare_connection(conn, database, datasette):
-    if not _is_store(conn):
+    if not is_store(conn):
         return
     conn.create_function("escape_fts", 1, korean_match, deterministic=True)
     conn.create_function("ko_match", 1, korean_match, deterministic=True)
