@@ -14,6 +14,7 @@ from crawler.query.report.collect import collect
 from crawler.query.report.config import ReportConfigError, load_config
 from crawler.query.report.model import Report
 from crawler.query.report.render import RENDERERS, check_lines
+from crawler.store.reader import StoreMissingError, open_read_only
 
 _RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$")
 _UNIT_HOURS = {"h": 1, "d": 24, "w": 24 * 7}
@@ -45,10 +46,12 @@ def format_for(output: Path | None) -> str:
 
 def open_store(db: Path) -> sqlite3.Connection:
     """Read-only: a report never creates, migrates or locks the store a crawl is writing."""
-    if not db.is_file():
-        raise click.UsageError(f"no store at {db}; run `krnews crawl` (or `krnews demo`) first")
-    # a reader waits out a writer's checkpoint instead of failing
-    return sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        return open_read_only(db)
+    except StoreMissingError:
+        raise click.UsageError(
+            f"no store at {db}; run `krnews crawl` (or `krnews demo`) first"
+        ) from None
 
 
 def build_report(

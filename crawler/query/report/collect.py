@@ -1,7 +1,8 @@
-"""Reads the store into a `Report`: a handful of grouped queries, whatever the number of articles.
+"""Reads the store into a `Report`: the rows of crawler/store/report_sql.py's grouped queries
+(a handful, whatever the number of articles) made into per-site figures.
 
-Times are compared as Julian days computed by SQLite, because `published` carries the page's
-offset (+09:00) and `fetched_at` is UTC: comparing the ISO strings would be off by nine hours.
+The times the queries take and give are Julian days (`report_sql.julian`): `published` carries
+the page's offset (+09:00) and `fetched_at` is UTC, so only SQLite's julianday compares them.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from crawler.query.report.config import ReportConfig
 from crawler.query.report.health import classify
@@ -22,28 +23,10 @@ from crawler.query.report.model import (
     SiteReport,
     SiteRun,
 )
+from crawler.store import report_sql
+from crawler.store.report_sql import from_julian, julian
 
 KST = timedelta(hours=9)
-
-
-def article_time(alias: str = "") -> str:
-    """SQL for an article's time: its publication date, or when it was fetched if the date is
-    missing or unreadable (a redesign that loses dates must not make the site look empty too)."""
-    prefix = f"{alias}." if alias else ""
-    return f"COALESCE(julianday({prefix}published), julianday({prefix}fetched_at))"
-
-
-ARTICLE_TIME = article_time()
-
-
-def julian(moment: datetime) -> float:
-    return moment.timestamp() / 86400 + 2440587.5
-
-
-def from_julian(day: float | None) -> datetime | None:
-    if day is None:
-        return None
-    return datetime.fromtimestamp((day - 2440587.5) * 86400, UTC)
 
 
 def collect(
@@ -57,15 +40,10 @@ def collect(
 ) -> Report:
     """The whole report; `site_names` (from sites.toml) limits it to those sites. Counts cover
     `since` to `now`; the per-day charts only the last `chart_days` days of that."""
-    conn.row_factory = sqlite3.Row
     params = {"now": julian(now), "since": julian(since)}
     days = _days(since, now)[-max(cfg.chart_days, 1) :]
-    # one read transaction: every figure comes from the same snapshot while a crawl writes
-    conn.execute("BEGIN")
-    try:
+    with report_sql.snapshot(conn):
         return _collect(conn, cfg, params, days, site_names, now, since, db_label)
-    finally:
-        conn.rollback()
 
 
 def _collect(
@@ -106,12 +84,9 @@ def _days(since: datetime, now: datetime) -> list[str]:
 
 
 def _sites(conn: sqlite3.Connection, names: list[str] | None) -> dict[str, SiteReport]:
-    rows = {r["name"]: r for r in conn.execute("SELECT * FROM sites")}
+    rows = report_sql.site_rows(conn)
     if names is None:
-        found = conn.execute(
-            "SELECT site FROM run_sites UNION SELECT site FROM articles"
-        ).fetchall()
-        names = sorted(set(rows) | {r[0] for r in found})
+        names = sorted(set(rows) | report_sql.sites_seen(conn))
     sites = {}
     for name in names:
         row = rows.get(name)
@@ -130,15 +105,7 @@ def _article_counts(
 ) -> None:
     week_ago = params["now"] - 7
     base_start = week_ago - cfg.baseline_days
-    rows = conn.execute(
-        f"""SELECT site, COUNT(*) AS total, MIN(t) AS first_t, MAX(t) AS newest_t,
-                   SUM(t >= :now - 1) AS n24h, SUM(t >= :week_ago) AS n7d,
-                   SUM(fetched >= :since) AS nperiod,
-                   SUM(t >= :base_start AND t < :week_ago) AS nbase
-            FROM (SELECT site, {ARTICLE_TIME} AS t, julianday(fetched_at) AS fetched
-                  FROM articles) GROUP BY site""",
-        {**params, "week_ago": week_ago, "base_start": base_start},
-    )
+    rows = report_sql.article_counts(conn, **params, week_ago=week_ago, base_start=base_start)
     for row in rows:
         site = sites.get(row["site"])
         if site is None:
@@ -161,13 +128,7 @@ def _daily(
     index = {day: i for i, day in enumerate(days)}
     for site in sites.values():
         site.daily = [0] * len(days)
-    rows = conn.execute(
-        f"""SELECT site, date(t, '+9 hours') AS day, COUNT(*) AS n
-            FROM (SELECT site, {ARTICLE_TIME} AS t FROM articles)
-            WHERE t >= :since AND t <= :now GROUP BY site, day""",
-        params,
-    )
-    for row in rows:
+    for row in report_sql.articles_per_day(conn, **params):
         report = sites.get(row["site"])
         if report is not None and row["day"] in index:
             report.daily[index[row["day"]]] = row["n"]
@@ -177,22 +138,11 @@ def _site_runs(
     conn: sqlite3.Connection, sites: dict[str, SiteReport], cfg: ReportConfig
 ) -> dict[str, SiteRun]:
     """Fills runs, last_run and the error trend; returns each site's latest finished run."""
-    for row in conn.execute(
-        """SELECT rs.site, COUNT(*) AS n FROM run_sites rs JOIN runs r ON r.id = rs.run_id
-           WHERE r.finished IS NOT NULL GROUP BY rs.site"""
-    ):
+    for row in report_sql.finished_runs_per_site(conn):
         if row["site"] in sites:
             sites[row["site"]].runs = row["n"]
     history: dict[str, list[SiteRun]] = defaultdict(list)
-    rows = conn.execute(
-        """SELECT * FROM (
-             SELECT rs.site, rs.run_id, r.started, r.finished, rs.pages, rs.articles, rs.errors,
-                    ROW_NUMBER() OVER (PARTITION BY rs.site ORDER BY rs.run_id DESC) AS back
-             FROM run_sites rs JOIN runs r ON r.id = rs.run_id WHERE r.finished IS NOT NULL)
-           WHERE back <= :n ORDER BY site, run_id""",
-        {"n": max(cfg.history_runs, 1)},
-    )
-    for row in rows:
+    for row in report_sql.recent_site_runs(conn, max(cfg.history_runs, 1)):
         history[row["site"]].append(
             SiteRun(
                 row["run_id"],
@@ -230,13 +180,7 @@ def _errors_by_kind(
     run_ids = sorted({run.run_id for run in latest.values()})
     if not run_ids:
         return
-    marks = ",".join("?" * len(run_ids))
-    rows = conn.execute(
-        f"""SELECT run_id, site, kind, COUNT(*) AS n FROM fetches WHERE run_id IN ({marks})
-            GROUP BY run_id, site, kind ORDER BY n DESC, kind""",
-        run_ids,
-    )
-    for row in rows:
+    for row in report_sql.fetch_errors_by_kind(conn, run_ids):
         run = latest.get(row["site"])
         if run is not None and run.run_id == row["run_id"]:
             sites[row["site"]].errors_by_kind[row["kind"]] = row["n"]
@@ -252,25 +196,11 @@ def _health(
     baseline window before it: a redesign shows as a jump in one run."""
     if not latest:
         return
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS report_latest(site TEXT PRIMARY KEY, "
-        "started REAL, finished REAL)"
-    )
-    conn.execute("DELETE FROM report_latest")
-    conn.executemany(
-        "INSERT INTO report_latest VALUES (?, julianday(?), julianday(?))",
+    rows = report_sql.extraction_health(
+        conn,
         [(name, run.started, run.finished) for name, run in latest.items()],
-    )
-    rows = conn.execute(
-        """SELECT a.site, julianday(a.fetched_at) >= l.started AS in_latest, COUNT(*) AS n,
-                  SUM(a.published IS NULL OR a.published = '') AS no_date,
-                  SUM(a.author IS NULL OR a.author = '') AS no_author,
-                  SUM(a.body IS NULL OR length(a.body) < :min_body) AS short
-           FROM articles a JOIN report_latest l ON l.site = a.site
-           WHERE julianday(a.fetched_at) <= l.finished
-             AND julianday(a.fetched_at) >= l.started - :days
-           GROUP BY a.site, in_latest""",
-        {"min_body": cfg.min_body_chars, "days": cfg.baseline_days},
+        min_body=cfg.min_body_chars,
+        days=cfg.baseline_days,
     )
     for row in rows:
         n = row["n"]
@@ -282,25 +212,14 @@ def _health(
 
 
 def _duplicates(conn: sqlite3.Connection, sites: dict[str, SiteReport], params: dict) -> None:
-    copies = dict(
-        conn.execute(
-            """SELECT a.site, COUNT(*) FROM articles a JOIN articles c ON c.id = a.dup_of
-                WHERE c.site != a.site AND julianday(a.fetched_at) >= :since
-                GROUP BY a.site""",
-            params,
-        ).fetchall()
-    )
+    copies = report_sql.cross_site_copies(conn, since=params["since"])
     for site in sites.values():
         if site.articles_period:
             site.duplicate_share = copies.get(site.name, 0) / site.articles_period
 
 
 def _runs(conn: sqlite3.Connection, params: dict) -> list[RunRow]:
-    rows = conn.execute(
-        """SELECT *, (julianday(finished) - julianday(started)) * 86400 AS duration FROM runs
-           WHERE julianday(started) >= :since ORDER BY id DESC LIMIT 200""",
-        params,
-    ).fetchall()
+    rows = report_sql.runs_since(conn, since=params["since"])
     return [
         RunRow(
             r["id"],
@@ -319,18 +238,9 @@ def _runs(conn: sqlite3.Connection, params: dict) -> list[RunRow]:
 
 
 def _clusters(conn: sqlite3.Connection, cfg: ReportConfig, params: dict) -> list[Cluster]:
-    rows = conn.execute(
-        f"""SELECT COALESCE(dup_of, id) AS cid, COUNT(*) AS n, GROUP_CONCAT(DISTINCT site) AS s,
-                   COUNT(DISTINCT site) AS ns
-            FROM articles WHERE {ARTICLE_TIME} >= :since
-            GROUP BY cid HAVING n > 1 ORDER BY ns DESC, n DESC, cid LIMIT :k""",
-        {**params, "k": cfg.top_clusters},
-    ).fetchall()
     clusters = []
-    for row in rows:
-        head = conn.execute(
-            "SELECT title, url, site, published FROM articles WHERE id = ?", [row["cid"]]
-        ).fetchone()
+    for row in report_sql.top_clusters(conn, since=params["since"], top=cfg.top_clusters):
+        head = report_sql.headline(conn, row["cid"])
         if head is None:  # canonical deleted since; the cluster has no headline to show
             continue
         clusters.append(
