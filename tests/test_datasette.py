@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -100,6 +101,18 @@ def test_a_cold_datasette_answers_its_first_search_and_every_canned_query(tmp_pa
 def test_sqlite_utils_cannot_see_the_contentless_index_and_docs_say_what_to_use():
     schema = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
     assert "sqlite-utils search news.db articles" in schema and "sqlite-utils query" in schema
+
+
+def test_only_a_krnews_store_gets_the_plugin(tmp_path):
+    from crawler.store.reader import path_is_store
+
+    make_store(tmp_path / "news.db").close()
+    plain = sqlite3.connect(tmp_path / "plain.db")
+    plain.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY)")
+    plain.close()
+    (tmp_path / "junk.db").write_text("not a database", encoding="utf-8")
+    assert path_is_store(tmp_path / "news.db")
+    assert not any(path_is_store(tmp_path / name) for name in ("plain.db", "junk.db", "none.db"))
 
 
 def test_entry_point_is_declared_in_pyproject():

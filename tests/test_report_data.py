@@ -361,6 +361,13 @@ def test_missing_store_is_a_usage_error(tmp_path: Path):
     assert not (tmp_path / "none.db").exists()
 
 
+def test_a_file_that_is_not_sqlite_is_a_usage_error(tmp_path: Path):
+    junk = tmp_path / "notes.db"
+    junk.write_text("not a database", encoding="utf-8")
+    result = CliRunner().invoke(report_command, ["--db", str(junk)])
+    assert result.exit_code == 2 and "not a readable crawl store" in result.output
+
+
 def test_a_few_missing_authors_on_a_site_that_often_omits_them_is_noise(tmp_path: Path):
     s = SyntheticStore(tmp_path / "authors.db")
     for day, started in enumerate(RUN_TIMES[-12:]):
