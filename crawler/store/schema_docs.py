@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from crawler.store import views
 
-DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
+DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "schema.md"
 UNDOCUMENTED = "(undocumented)"
 
 TABLES: dict[str, dict] = {
