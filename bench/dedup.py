@@ -62,7 +62,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler.store import dedup
-from crawler.store.db import ARTICLE_COLUMNS, Store
+from crawler.store.articles import ARTICLE_COLUMNS
+from crawler.store.db import Store
 
 SEED = 7
 SYLLABLES = [chr(c) for c in range(0xAC00, 0xD7A4, 7)]  # 1,596 Hangul syllables
