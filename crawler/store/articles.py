@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 
 from sqlite_utils import Database
 
-from crawler.store import dedup, fts
+from crawler.store import dedup, fts, minhash
 
 if TYPE_CHECKING:
     from crawler.store.db import Store
@@ -37,11 +37,11 @@ class ArticlesMixin:
     def save_article(self, article: dict) -> tuple[int, bool]:
         """Write the article with its images, dedup links and FTS entry in one transaction."""
         body = article.get("body") or ""
-        digest = article.get("content_hash") or dedup.content_hash(body)
+        digest = article.get("content_hash") or minhash.content_hash(body)
         sig = (
-            dedup.signature_from_bytes(article["signature"])
+            minhash.signature_from_bytes(article["signature"])
             if article.get("signature")
-            else dedup.signature(body)
+            else minhash.signature(body)
         )
         row = {col: article.get(col) for col in ARTICLE_COLUMNS}
         row.update(body=body, content_hash=digest, lang=article.get("lang") or "ko")

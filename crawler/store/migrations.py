@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from crawler.store import dedup, fts, views
+from crawler.store import dedup, fts, minhash, views
 
 # pipelines.clean.MIN_ARTICLES; the store does not import the pipelines
 MIN_LEARNED_ARTICLES = 3
@@ -136,9 +136,9 @@ def _url_aliases(db: Database) -> None:
 
 @MIGRATIONS(name="0003_small_store")
 def _small_store(db: Database) -> None:
-    # Band keys of 31 bits instead of 63 (crawler/store/dedup.py KEY_BITS): the new key is the low
-    # bits of the old one, so no signature is read.
-    mask = 2**dedup.KEY_BITS - 1
+    # Band keys of 31 bits instead of 63 (crawler/store/minhash.py KEY_BITS): the new key is the
+    # low bits of the old one, so no signature is read.
+    mask = 2**minhash.KEY_BITS - 1
     db.executescript(
         f"""
         CREATE TABLE dedup_bands_new (
@@ -157,7 +157,7 @@ def _small_store(db: Database) -> None:
 
 @MIGRATIONS(name="0004_smaller_index")
 def _smaller_index(db: Database) -> None:
-    # A signature's screen (its values' low bytes, crawler/store/dedup.py) instead of the whole
+    # A signature's screen (its values' low bytes, crawler/store/minhash.py) instead of the whole
     # serialised signature: 128 bytes instead of 525, 0.15x of the text. The FTS index drops its
     # `terms` column for terms at the head of `body` when crawler.store.fts.install sees the new
     # definition, right after the migrations.
@@ -174,8 +174,8 @@ def _smaller_index(db: Database) -> None:
         db.conn.executemany(
             "UPDATE dedup_signatures SET signature = ? WHERE article_id = ?",
             [
-                (dedup.screen_bytes_of_serialised(data), article_id)
+                (minhash.screen_bytes_of_serialised(data), article_id)
                 for article_id, data in rows
-                if len(data) != dedup.NUM_PERM
+                if len(data) != minhash.NUM_PERM
             ],
         )
