@@ -18,7 +18,7 @@ from crawler.query.search import search
 from crawler.store import dedup, fts, minhash
 from crawler.store.db import MIGRATIONS, PAGE_SIZE, SCHEMA_VERSION, Store, table_sizes
 from crawler.store.korean import index_terms, index_text
-from pipelines.clean import FORGET_AFTER, BoilerplateMemory
+from crawler.store.learned import FORGET_AFTER, BoilerplateMemory
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from search import SyntheticNews  # bench/search.py: real-shaped Korean text

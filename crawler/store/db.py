@@ -25,7 +25,7 @@ CONTRACT (other modules build against these names; keep them):
     dup_of(article_id)                what the crawl asks and says, by name (crawler/crawl/run.py)
     Store.count_lines(site, lines, article_id) / learned_lines(site, lines, min_articles) /
     forget_rare_lines(site, min_articles, keep_newest) / take_out_line(site, line, mark)
-                                      site-learned boilerplate (pipelines/clean.py's policy)
+                                      site-learned boilerplate (crawler/store/learned.py's policy)
     Store.close()
     StoreError(path, reason, message) every failure to open or write the store, as one line:
                                       reason is not_a_database, too_new, cannot_open, read_only,
@@ -37,8 +37,9 @@ dedup stage adds (see pipelines/dedup.py): `content_hash` and `signature` (bytes
 computed here when absent, so callers outside Scrapy can save plain articles.
 
 `Store(path, on_save=[...])`: each hook is called as `hook(store, article_id, article)` inside the
-article's transaction after the row is written (the clean stage's site-learned boilerplate
-counts use it), and only when the article is new or its body changed.
+article's transaction after the row is written (the site-learned boilerplate counts use it:
+crawler.store.learned.BoilerplateMemory.on_save, hooked by pipelines/store.py), and only when the
+article is new or its body changed.
 """
 
 from __future__ import annotations

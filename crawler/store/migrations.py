@@ -10,9 +10,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from crawler.store import dedup, fts, minhash, views
-
-# pipelines.clean.MIN_ARTICLES; the store does not import the pipelines
-MIN_LEARNED_ARTICLES = 3
+from crawler.store.learned import MIN_ARTICLES
 
 SCHEMA_VERSION = 4
 # 16 KiB pages: an article row (~3 KB) no longer leaves a quarter of a 4 KiB page empty
@@ -152,7 +150,7 @@ def _small_store(db: Database) -> None:
         """
     )
     # Lines never seen often enough before this version are forgotten: no sighting time.
-    db.execute("DELETE FROM boilerplate_lines WHERE articles < ?", [MIN_LEARNED_ARTICLES])
+    db.execute("DELETE FROM boilerplate_lines WHERE articles < ?", [MIN_ARTICLES])
 
 
 @MIGRATIONS(name="0004_smaller_index")
