@@ -40,7 +40,7 @@ class KrnewsGroup(click.Group):
         return command
 
     def invoke(self, ctx: click.Context):
-        from crawler.store.db import StoreError, store_error
+        from crawler.store.errors import StoreError, store_error
 
         args = [*ctx._protected_args, *ctx.args]  # the command's own, before it parses them
         try:

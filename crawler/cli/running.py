@@ -155,7 +155,7 @@ def execute_crawl(make_process, config: Config, db: str, *, sites: tuple[str, ..
 def _on_start_failure(crawling, refused: list[BaseException]) -> None:
     """Keeps the exception a crawl failed with before it started (the lock is held, the store
     cannot be opened: raised by the CrawlRun extension) instead of Scrapy's traceback."""
-    from crawler.store.db import StoreError
+    from crawler.store.errors import StoreError
 
     def keep(error: BaseException) -> None:
         if isinstance(error, CrawlAborted | StoreError):
