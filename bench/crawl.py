@@ -35,7 +35,7 @@ SETTINGS = {
 FULL = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from crawler.cli import run_crawl
+from crawler.cli.running import run_crawl
 from crawler.crawl.sites import load_config
 config = load_config({sites!r})
 start = time.perf_counter()

@@ -17,7 +17,7 @@ each size a sample of articles goes through the real code path in this (long-liv
   Jaccard of the labelled set, ~0.008). A body's MinHash is then the element-wise minimum of its
   paragraphs' MinHashes and of the few shingles that straddle the paragraph breaks, so it costs
   a gather instead of a shingling; each fill checks its first articles against
-  `dedup.signature`. Band rows are inserted sorted, once per stage. Two articles sharing a pool
+  `minhash.signature`. Band rows are inserted sorted, once per stage. Two articles sharing a pool
   paragraph are the "same boilerplate, other story" pairs that LSH turns up as candidates and
   verification drops, and there are more of them as the store grows, as in a real one.
   The fill does not build the full-text index (bench/search.py measures FTS at scale); it
@@ -61,8 +61,9 @@ from datasketch import MinHash
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.store import dedup
-from crawler.store.db import ARTICLE_COLUMNS, Store
+from crawler.store import dedup, minhash
+from crawler.store.articles import ARTICLE_COLUMNS
+from crawler.store.db import Store
 
 SEED = 7
 SYLLABLES = [chr(c) for c in range(0xAC00, 0xD7A4, 7)]  # 1,596 Hangul syllables
@@ -124,9 +125,11 @@ def article_dict(article_id: int, body: str, when: str, tag: str = "") -> dict:
     }
 
 
-# ---- MinHash in bulk: the same values as dedup.signature -------------------------------------
+# ---- MinHash in bulk: the same values as minhash.signature -----------------------------------
 
-_PERM_A, _PERM_B = MinHash(num_perm=dedup.NUM_PERM, seed=dedup.SEED, scheme="affine32").permutations
+_PERM_A, _PERM_B = MinHash(
+    num_perm=minhash.NUM_PERM, seed=minhash.SEED, scheme="affine32"
+).permutations
 _EMPTY = np.uint32(0xFFFFFFFF)
 
 
@@ -147,17 +150,17 @@ def _minhash_segments(hashes: list[int], starts: list[int]) -> np.ndarray:
 def _shingle_hashes(text: str, out: list[int], positions: range) -> None:
     crc = zlib.crc32
     for i in positions:
-        out.append(crc(text[i : i + dedup.NGRAM].encode("utf-8")))
+        out.append(crc(text[i : i + minhash.NGRAM].encode("utf-8")))
 
 
 def band_keys_bulk(values: np.ndarray) -> np.ndarray:
-    """dedup.band_keys for many signatures at once: (rows, BANDS) int64."""
-    used = values[:, : dedup.BANDS * dedup.ROWS].astype(np.uint64)
-    v = used.reshape(len(values), dedup.BANDS, dedup.ROWS)
-    keys = np.zeros((len(values), dedup.BANDS), dtype=np.uint64)
-    for column in range(dedup.ROWS):
-        keys = (keys * dedup._MIX) ^ v[:, :, column]
-    return (keys & dedup._KEY_MASK).astype(np.int64)
+    """minhash.band_keys for many signatures at once: (rows, BANDS) int64."""
+    used = values[:, : minhash.BANDS * minhash.ROWS].astype(np.uint64)
+    v = used.reshape(len(values), minhash.BANDS, minhash.ROWS)
+    keys = np.zeros((len(values), minhash.BANDS), dtype=np.uint64)
+    for column in range(minhash.ROWS):
+        keys = (keys * minhash._MIX) ^ v[:, :, column]
+    return (keys & minhash._KEY_MASK).astype(np.int64)
 
 
 class Signer:
@@ -166,18 +169,18 @@ class Signer:
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
         self.texts = [corpus.paragraph(k) for k in range(corpus.pool)]
-        self.pool_sigs = np.empty((corpus.pool + 1, dedup.NUM_PERM), dtype=np.uint32)
+        self.pool_sigs = np.empty((corpus.pool + 1, minhash.NUM_PERM), dtype=np.uint32)
         self.pool_sigs[-1] = _EMPTY  # padding row
         for lo in range(0, corpus.pool, 500):
             hashes: list[int] = []
             starts = []
             for text in self.texts[lo : lo + 500]:
                 starts.append(len(hashes))
-                hashes.extend(dedup._shingle_hash_set(text, dedup.NGRAM))
+                hashes.extend(minhash._shingle_hash_set(text, minhash.NGRAM))
             self.pool_sigs[lo : lo + len(starts)] = _minhash_segments(hashes, starts)
 
     def bodies_and_signatures(self, comps: list[list[int]]) -> tuple[list[str], np.ndarray]:
-        n = dedup.NGRAM
+        n = minhash.NGRAM
         idx = np.full((len(comps), MAX_PARAGRAPHS), self.corpus.pool, dtype=np.int64)
         hashes: list[int] = []
         starts = []
@@ -248,9 +251,9 @@ def fill(path: str, target: int) -> dict:
         bodies, sigs = signer.bodies_and_signatures(batch_comps)
         heads = [canonical[s] for s in sources if s is not None]
         head_sigs = signer.bodies_and_signatures([comps[h] for h in heads])[1] if heads else None
-        if checked < 50:  # the composed MinHashes are exactly dedup.signature's
+        if checked < 50:  # the composed MinHashes are exactly minhash.signature's
             for body, values in zip(bodies[:50], sigs[:50]):
-                expected = dedup.signature(body).hashvalues
+                expected = minhash.signature(body).hashvalues
                 assert np.array_equal(expected, values), "composed MinHash differs from dedup's"
             checked += 50
         rows, signature_rows, head = [], [], 0
@@ -260,13 +263,13 @@ def fill(path: str, target: int) -> dict:
             dup_of = similarity = None
             if source is not None:
                 dup_of = canonical[source]
-                similarity = float(np.count_nonzero(values == head_sigs[head])) / dedup.NUM_PERM
+                similarity = float(np.count_nonzero(values == head_sigs[head])) / minhash.NUM_PERM
                 head += 1
             canonical[article_id] = dup_of or article_id
             a = article_dict(article_id, body, published(article_id))
-            a["content_hash"] = dedup.content_hash(body)
+            a["content_hash"] = minhash.content_hash(body)
             rows.append((article_id, *(a.get(c) for c in ARTICLE_COLUMNS), dup_of, similarity))
-            signature_rows.append((article_id, dedup.screen_bytes(values)))  # as index_signature
+            signature_rows.append((article_id, minhash.screen_bytes(values)))  # as index_signature
         conn.execute("BEGIN")
         conn.executemany(insert, rows)
         conn.executemany(
@@ -280,8 +283,8 @@ def fill(path: str, target: int) -> dict:
     articles_done = time.perf_counter()
     if bands:
         keys = np.concatenate(bands)  # (articles, BANDS)
-        article_ids = np.repeat(np.concatenate(ids), dedup.BANDS)
-        band_no = np.tile(np.arange(dedup.BANDS, dtype=np.int64), len(keys))
+        article_ids = np.repeat(np.concatenate(ids), minhash.BANDS)
+        band_no = np.tile(np.arange(minhash.BANDS, dtype=np.int64), len(keys))
         keys = keys.reshape(-1)
         order = np.lexsort((article_ids, keys, band_no))  # primary-key order: one pass per page
         for lo in range(0, len(order), BAND_CHUNK):
@@ -358,13 +361,13 @@ def dedup_insert(store: Store, article: dict) -> tuple[int, float]:
     """save_article without FTS: the row, signature, index and link in one transaction.
     Returns (article_id, seconds spent computing the signature)."""
     body = article["body"]
-    digest = dedup.content_hash(body)
+    digest = minhash.content_hash(body)
     row = {col: article.get(col) for col in ARTICLE_COLUMNS}
     row.update(content_hash=digest)
     with store.db.atomic():
         article_id = store._insert_row(row)
         started = time.perf_counter()
-        sig = dedup.signature(body)
+        sig = minhash.signature(body)
         signing = time.perf_counter() - started
         dedup.index_signature(store.db, article_id, sig)
         dedup.link(store.db, article_id, sig, digest)
@@ -489,7 +492,7 @@ def bench_growth(
             print(f"{stored:>9} {'(a) dedup: row+signature+index+link':<36} "
                   f"{summary(m['times']['dedup'])} "
                   f"{link('dedup', 'dup'):>11} {link('dedup', 'fresh'):>12}")  # fmt: skip
-            print(f"{'':>9} {'    of which dedup.signature':<36} {summary(m['times']['sig'])}")
+            print(f"{'':>9} {'    of which minhash.signature':<36} {summary(m['times']['sig'])}")
             print(f"{'':>9} {'(b) Store.save_article (with FTS)':<36} "
                   f"{summary(m['times']['save'])} "
                   f"{link('save', 'dup'):>11} {link('save', 'fresh'):>12}")  # fmt: skip
@@ -523,10 +526,10 @@ def bench_signature(n: int = 500) -> None:
     bodies = [d.body for d in labelled.load_docs()]
     started = time.perf_counter()
     for i in range(n):
-        dedup.signature(bodies[i % len(bodies)])
+        minhash.signature(bodies[i % len(bodies)])
     per = (time.perf_counter() - started) / n * 1000
     mean_len = sum(map(len, bodies)) / len(bodies)
-    print(f"dedup.signature: {per:.3f} ms per labelled body of {mean_len:.0f} characters")
+    print(f"minhash.signature: {per:.3f} ms per labelled body of {mean_len:.0f} characters")
 
 
 def _load_labelled():
@@ -541,7 +544,8 @@ def _load_labelled():
 
 def sweep() -> None:
     """Exact shingle Jaccard on the labelled pairs for each n, and the LSH odds of each band
-    layout, so that NGRAM, THRESHOLD and BANDS x ROWS in crawler/store/dedup.py can be checked."""
+    layout, so that NGRAM and BANDS x ROWS (crawler/store/minhash.py) and THRESHOLD
+    (crawler/store/dedup.py) can be checked."""
     labelled = _load_labelled()
     docs = labelled.load_docs()
     dup, hard = labelled.duplicate_pairs(docs), labelled.hard_negative_pairs(docs)
@@ -549,8 +553,8 @@ def sweep() -> None:
     print(f"{'n':>2} {'dup min':>8} {'dup p5':>7} {'hard max':>9} {'other p50':>10} "
           f"{'gap':>6} {'midpoint':>9}")  # fmt: skip
     for n in range(2, 8):
-        sh = {d.key: dedup.shingles(d.body, n) for d in docs}
-        jac = {p: dedup.jaccard(*(sh[k] for k in p)) for p in map(frozenset, combinations(sh, 2))}
+        sh = {d.key: minhash.shingles(d.body, n) for d in docs}
+        jac = {p: minhash.jaccard(*(sh[k] for k in p)) for p in map(frozenset, combinations(sh, 2))}
         dups = sorted(jac[p] for p in dup)
         hard_max = max(jac[p] for p in hard)
         other = sorted(v for p, v in jac.items() if p not in dup and p not in hard)

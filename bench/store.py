@@ -21,7 +21,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 from search import SyntheticNews  # bench/search.py
 
 from crawler.store.db import Store, table_sizes
-from pipelines.clean import BoilerplateMemory
+from crawler.store.learned import BoilerplateMemory
 
 
 def synthetic_article(news: SyntheticNews, i: int) -> dict:

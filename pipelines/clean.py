@@ -2,98 +2,30 @@
 
 Order matters: the page's own repeats (title block printed twice, bylines, datelines, captions)
 go first, then the rule tables of crawler.extract.boilerplate, then what this site has taught us
-(`BoilerplateMemory`). Text is already normalised by the extract stage; nothing here
-normalises again.
+(the learned lines, handed in: a `LearnedLines`, in a crawl crawler.store.learned's
+BoilerplateMemory). Text is already normalised by the extract stage; nothing here
+normalises again. The clean functions do not depend on the store: only CleanPipeline, the
+Scrapy wiring, opens what hands them the learned lines.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from crawler.extract import boilerplate, bylines, dates
 
-# A line seen in this many stored articles of one site is that site's boilerplate. Three, not
-# two: one story re-posted in a second section must not teach us its own paragraphs.
-MIN_ARTICLES = 3
-# Only short lines are learned: footers and promos are one line; a long paragraph that recurs
-# is a duplicate story, which is dedup's business, not boilerplate.
-MAX_LEARNED_LEN = 200
-# Site boilerplate that survives the rules sits at the edges of the text (a fixed lead-in, a
-# footer promo); counting only the edge lines keeps the table small: ~6 rows per article.
-EDGE_LINES = (2, 4)  # first, last
-
-# A line seen in fewer than MIN_ARTICLES articles and not again in the site's FORGET_AFTER newest
-# articles is no boilerplate; it is forgotten (checked every PRUNE_EVERY articles of the site).
-# Without this the table kept every edge line ever seen: ~1.5 KB per article, all single
-# sightings (issue 13).
-FORGET_AFTER = 100
-PRUNE_EVERY = 50
-
-RECLEANED = "_recleaned"
+if TYPE_CHECKING:
+    from crawler.store.db import Store
 
 
-class BoilerplateMemory:
-    """Site-learned boilerplate: which lines are counted and when one is learned. The counts
-    are the store's (`boilerplate_lines`, through crawler.store.db.Store methods).
-
-    The store calls `on_save(store, article_id, article)` inside each article's transaction so
-    that counts never drift from `articles`; the clean stage is handed `learned(site, lines)`.
-    """
-
-    def __init__(self, store: Any = None, min_articles: int = MIN_ARTICLES) -> None:
-        self.store = store
-        self.min_articles = min_articles
-        # (site, line) pairs that reached min_articles since the last `take_learned()`: the
-        # articles stored before that still carry the line (see `reclean_learned`).
-        self.learned_since: list[tuple[str, str]] = []
-        self._observed: dict[str, int] = {}
-
-    def observe(self, store: Any, site: str, lines: Iterable[str], article_id: int | None = None):
-        # one article counts once per line; long paragraphs are never boilerplate
-        kept = [line for line in dict.fromkeys(lines) if line and len(line) <= MAX_LEARNED_LEN]
-        for line, count in zip(kept, store.count_lines(site, kept, article_id), strict=True):
-            if count == self.min_articles:
-                self.learned_since.append((site, line))
-        self._observed[site] = self._observed.get(site, 0) + 1
-        if self._observed[site] % PRUNE_EVERY == 0:
-            store.forget_rare_lines(site, self.min_articles, FORGET_AFTER)
-
-    def take_learned(self) -> list[tuple[str, str]]:
-        learned, self.learned_since = self.learned_since, []
-        return learned
-
-    def on_save(self, store: Any, article_id: int, article: dict) -> None:
-        """`Store(on_save=[memory.on_save])` hook: counts the stored body's lines."""
-        if article.get(RECLEANED):
-            return  # a body trimmed by reclean_learned was counted when first stored
-        if store.dup_of(article_id) is not None:
-            return  # another version of a story already counted: re-posts teach nothing
-        if article.get("site") and article.get("body"):
-            lines = article["body"].split("\n")
-            head, tail = EDGE_LINES
-            self.observe(store, article["site"], lines[:head] + lines[head:][-tail:], article_id)
+class LearnedLines(Protocol):
+    """What the clean stage needs of the site-learned boilerplate (crawler.store.learned)."""
 
     def learned(self, site: str | None, lines: Iterable[str]) -> set[str]:
         """Those of `lines` that are this site's boilerplate."""
-        if self.store is None or not site:
-            return set()
-        short = [line for line in lines if len(line) <= MAX_LEARNED_LEN]
-        return self.store.learned_lines(site, short, self.min_articles)
-
-    def is_boilerplate(self, site: str | None, line: str) -> bool:
-        return line in self.learned(site, [line])
-
-
-def reclean_learned(store: Any, learned: list[tuple[str, str]]) -> int:
-    """Takes newly learned site boilerplate out of the articles stored before it was learned.
-
-    A line becomes boilerplate only once it was seen in MIN_ARTICLES articles, so those first
-    articles were stored with it; the store saves each again without the line. Returns how many
-    articles changed.
-    """
-    return sum(store.take_out_line(site, line, RECLEANED) for site, line in learned)
+        ...
 
 
 def _page_repeat(line: str, article: dict, captions: set[str]) -> str | None:
@@ -141,7 +73,7 @@ def caption_lines(paragraphs: list[str]) -> set[int]:
     }
 
 
-def clean_paragraphs(article: dict, memory: BoilerplateMemory | None = None) -> list[str]:
+def clean_paragraphs(article: dict, memory: LearnedLines | None = None) -> list[str]:
     captions = {img["caption"] for img in article.get("images", ()) if img.get("caption")}
     site = article.get("site")
     kept: list[str] = []
@@ -191,7 +123,7 @@ def captions_from_lines(article: dict) -> list[dict]:
     return images
 
 
-def clean_article(article: dict, memory: BoilerplateMemory | None = None) -> dict:
+def clean_article(article: dict, memory: LearnedLines | None = None) -> dict:
     """The article with `body` set: paragraphs without boilerplate, joined by "\\n"."""
     cleaned = dict(article)
     cleaned["body"] = "\n".join(clean_paragraphs(article, memory))
@@ -199,24 +131,22 @@ def clean_article(article: dict, memory: BoilerplateMemory | None = None) -> dic
     return cleaned
 
 
-def min_articles(settings: Any) -> int:
-    """KRNEWS_BOILERPLATE_MIN_ARTICLES (crawler/crawl/settings.py): the one place it is read."""
-    return int(settings.get("KRNEWS_BOILERPLATE_MIN_ARTICLES") or MIN_ARTICLES)
-
-
 class CleanPipeline:
     """Scrapy item pipeline around `clean_article`; the learned lines come from the crawl's
     store (crawler.crawl.run), or from a Store of its own on KRNEWS_DB outside a crawl."""
 
-    def __init__(self, memory: BoilerplateMemory | None = None, own_store: bool = False) -> None:
+    def __init__(self, memory: LearnedLines | None = None, own_store: Store | None = None) -> None:
         self.memory = memory
-        self._own_store = own_store
+        self._own_store = own_store  # the Store opened for the memory, closed with the spider
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CleanPipeline:
-        from crawler.crawl.run import crawl_run  # not for `krnews extract`, which runs no crawl
+        # Scrapy wiring only: `krnews extract` and the gates run clean_article without a store.
+        from crawler.crawl.run import crawl_run
+        from crawler.crawl.settings import boilerplate_min_articles
+        from crawler.store.learned import BoilerplateMemory
 
-        threshold = min_articles(crawler.settings)
+        threshold = boilerplate_min_articles(crawler.settings)
         run = crawl_run(crawler)
         if run is not None:
             return cls(BoilerplateMemory(run.store, threshold))
@@ -225,11 +155,12 @@ class CleanPipeline:
             return cls(None)
         from crawler.store.db import Store
 
-        return cls(BoilerplateMemory(Store(path), threshold), own_store=True)
+        store = Store(path)
+        return cls(BoilerplateMemory(store, threshold), own_store=store)
 
     def close_spider(self, spider: Any = None) -> None:
-        if self._own_store and self.memory is not None and self.memory.store is not None:
-            self.memory.store.close()
+        if self._own_store is not None:
+            self._own_store.close()
 
     def process_item(self, item: dict, spider: Any = None) -> dict:
         return clean_article(item, self.memory)

@@ -1,21 +1,21 @@
 """Dedup stage: adds `content_hash` and the MinHash `signature` (bytes) to each article.
 
 Linking (`dup_of`, `similarity`) needs the stored articles, so it happens in the store's
-per-article transaction (crawler/store/db.py, crawler/store/dedup.py); this stage does the CPU work
-of shingling and hashing before it.
+per-article transaction (crawler/store/articles.py, crawler/store/dedup.py); this stage does the
+CPU work of shingling and hashing before it, with the pure part alone (crawler/store/minhash.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from crawler.store import dedup
+from crawler.store import minhash
 
 
 def add_dedup_fields(article: dict) -> dict:
     body = article.get("body") or ""
-    article["content_hash"] = dedup.content_hash(body)
-    article["signature"] = dedup.signature_to_bytes(dedup.signature(body))
+    article["content_hash"] = minhash.content_hash(body)
+    article["signature"] = minhash.signature_to_bytes(minhash.signature(body))
     return article
 
 

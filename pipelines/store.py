@@ -17,8 +17,9 @@ from typing import Any
 
 from crawler.crawl.reasons import Dropped
 from crawler.crawl.run import crawl_run
+from crawler.crawl.settings import boilerplate_min_articles
 from crawler.store.db import Store, StoreError, store_error
-from pipelines.clean import BoilerplateMemory, min_articles, reclean_learned
+from crawler.store.learned import BoilerplateMemory, reclean_learned
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,9 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         settings = crawler.settings
-        return cls(settings.get("KRNEWS_DB"), crawler.stats, crawler, min_articles(settings))
+        return cls(
+            settings.get("KRNEWS_DB"), crawler.stats, crawler, boilerplate_min_articles(settings)
+        )
 
     def open_spider(self) -> None:
         run = crawl_run(self.crawler)

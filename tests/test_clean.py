@@ -6,12 +6,8 @@ import pytest
 
 from crawler.extract import boilerplate
 from crawler.store.db import Store
-from pipelines.clean import (
-    MIN_ARTICLES,
-    BoilerplateMemory,
-    CleanPipeline,
-    clean_article,
-)
+from crawler.store.learned import MIN_ARTICLES, BoilerplateMemory
+from pipelines.clean import CleanPipeline, clean_article
 
 TITLE = "고양시, 통일한국 실리콘밸리 세계 네트워크 출범"
 SUBTITLE = "104개국·285개 도시 참여… 글로벌 센터 건립 합의"

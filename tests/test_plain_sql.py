@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from fixtures.search.corpus import make_store
 
-from crawler.store import schema_docs
+from crawler.store import table_docs
 
 SQLITE3 = shutil.which("sqlite3")
 needs_sqlite3 = pytest.mark.skipif(SQLITE3 is None, reason="apt-get install sqlite3")
@@ -57,7 +57,7 @@ def test_two_syllable_words_and_pairs_phrase_find_words_inside_words(store_path)
 
 @needs_sqlite3
 def test_the_documented_query_runs_as_written(store_path):
-    doc = schema_docs.PLAIN_SQL_SEARCH
+    doc = table_docs.PLAIN_SQL_SEARCH
     sql = doc[doc.index("```sql") + len("```sql") : doc.index("```", doc.index("```sql") + 6)]
     done = subprocess.run(
         [SQLITE3, "-batch", "-bail", str(store_path)],

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from crawler.store import dedup, fts
+from crawler.store import dedup, fts, minhash
 from crawler.store.db import SCHEMA_VERSION, SchemaTooNewError, Store
 from pipelines.dedup import DedupPipeline
 from pipelines.store import StorePipeline
@@ -83,9 +83,9 @@ def test_save_writes_article_images_dedup_and_fts(store):
     article_id, stored = store.save_article(article("https://a.kr/1"))
     assert stored
     row = store.article(article_id)
-    assert row["content_hash"] == dedup.content_hash(BODY) and row["lang"] == "ko"
+    assert row["content_hash"] == minhash.content_hash(BODY) and row["lang"] == "ko"
     assert counts(store) == {"articles": 1, "images": 1, "dedup_signatures": 1,
-                             "dedup_bands": dedup.BANDS, "articles_fts": 1}  # fmt: skip
+                             "dedup_bands": minhash.BANDS, "articles_fts": 1}  # fmt: skip
 
 
 def test_resave_unchanged_changes_nothing(store):
@@ -109,8 +109,8 @@ def test_resave_edited_updates_row_and_reindexes_fts(store, monkeypatch):
     assert store.save_article(article("https://a.kr/1", body=OTHER)) == (article_id, True)
     assert store.article(article_id)["body"] == OTHER
     assert calls == [("delete", article_id), ("index", article_id, OTHER)]
-    assert dedup.load_signature(store.db, article_id).jaccard(dedup.signature(OTHER)) == 1.0
-    assert counts(store)["dedup_bands"] == dedup.BANDS
+    assert dedup.load_signature(store.db, article_id).jaccard(minhash.signature(OTHER)) == 1.0
+    assert counts(store)["dedup_bands"] == minhash.BANDS
 
 
 def test_failure_inside_save_leaves_nothing(tmp_path):
@@ -211,7 +211,7 @@ def test_kill_9_during_saves_leaves_only_whole_articles(tmp_path):
         n = s.db.execute("SELECT count(*) FROM articles").fetchone()[0]
         assert n >= 20
         assert counts(s) == {"articles": n, "images": 2 * n, "dedup_signatures": n,
-                             "dedup_bands": dedup.BANDS * n, "articles_fts": n}  # fmt: skip
+                             "dedup_bands": minhash.BANDS * n, "articles_fts": n}  # fmt: skip
         assert s.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
@@ -232,9 +232,9 @@ def test_pipelines_store_and_count_per_site(tmp_path):
              article("https://a.kr/1"), article("https://c.kr/1", body=OTHER, site="paju")]  # fmt: skip
     for item in items:
         item = dedup_stage.process_item(item)
-        assert item["content_hash"] == dedup.content_hash(item["body"])
+        assert item["content_hash"] == minhash.content_hash(item["body"])
         assert (
-            dedup.signature_from_bytes(item["signature"]).jaccard(dedup.signature(item["body"]))
+            minhash.signature_from_bytes(item["signature"]).jaccard(minhash.signature(item["body"]))
             == 1
         )
         store_stage.process_item(item)

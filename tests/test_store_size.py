@@ -15,10 +15,10 @@ from fixtures.search.corpus import article_row, articles
 from sqlite_utils import Database
 
 from crawler.query.search import search
-from crawler.store import dedup, fts
+from crawler.store import dedup, fts, minhash
 from crawler.store.db import MIGRATIONS, PAGE_SIZE, SCHEMA_VERSION, Store, table_sizes
 from crawler.store.korean import index_terms, index_text
-from pipelines.clean import FORGET_AFTER, BoilerplateMemory
+from crawler.store.learned import FORGET_AFTER, BoilerplateMemory
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from search import SyntheticNews  # bench/search.py: real-shaped Korean text
@@ -89,16 +89,16 @@ def make_version_2_store(path: Path) -> None:
         for article in articles():
             row = article_row(article)
             db["articles"].insert(row)
-            sig = dedup.signature(row["body"])
+            sig = minhash.signature(row["body"])
             db.execute(
                 "INSERT INTO dedup_signatures VALUES (?, ?)",
-                [row["id"], dedup.signature_to_bytes(sig)],
+                [row["id"], minhash.signature_to_bytes(sig)],
             )
-            saved, dedup._KEY_MASK = dedup._KEY_MASK, old_mask
+            saved, minhash._KEY_MASK = minhash._KEY_MASK, old_mask
             try:
-                keys = dedup.band_keys(sig)
+                keys = minhash.band_keys(sig)
             finally:
-                dedup._KEY_MASK = saved
+                minhash._KEY_MASK = saved
             db.conn.executemany(
                 "INSERT INTO dedup_bands VALUES (?, ?, ?)", [(b, k, row["id"]) for b, k in keys]
             )
@@ -123,14 +123,14 @@ def test_a_version_2_store_migrates_forward_on_open(tmp_path):
         assert "content=''" in db["articles_fts"].schema
         # the band keys are the ones the new code computes: duplicates are still found
         for article in articles()[:5]:
-            keys = set(dedup.band_keys(dedup.signature(article["body"])))
+            keys = set(minhash.band_keys(minhash.signature(article["body"])))
             stored = set(
                 db.execute(
                     "SELECT band, key FROM dedup_bands WHERE article_id = ?", [article["id"]]
                 ).fetchall()
             )
             assert stored == keys
-        assert dedup.candidates(db, dedup.signature(articles()[0]["body"]))[:1] == [1]
+        assert dedup.candidates(db, minhash.signature(articles()[0]["body"]))[:1] == [1]
         # lines never seen 3 times before the migration are forgotten, the learned ones kept
         counts = [r[0] for r in db.execute("SELECT articles FROM boilerplate_lines")]
         assert counts and min(counts) >= 3
@@ -166,14 +166,14 @@ def make_version_3_store(path: Path) -> None:
                     index_terms(row["title"], row.get("subtitle"), row["body"]),
                 ],
             )
-            sig = dedup.signature(row["body"])
+            sig = minhash.signature(row["body"])
             db.execute(
                 "INSERT INTO dedup_signatures VALUES (?, ?)",
-                [row["id"], dedup.signature_to_bytes(sig)],
+                [row["id"], minhash.signature_to_bytes(sig)],
             )
             db.conn.executemany(
                 "INSERT INTO dedup_bands VALUES (?, ?, ?)",
-                [(b, k, row["id"]) for b, k in dedup.band_keys(sig)],
+                [(b, k, row["id"]) for b, k in minhash.band_keys(sig)],
             )
         db.execute("DELETE FROM articles_fts_pending")  # indexed, as index_article leaves it
     db.close()
@@ -193,7 +193,7 @@ def test_a_version_3_store_upgrades_in_place_and_searches(tmp_path):
         assert "terms" not in db["articles_fts"].schema
         assert fts.pending_count(db) == 0
         lengths = {r[0] for r in db.execute("SELECT length(signature) FROM dedup_signatures")}
-        assert lengths == {dedup.NUM_PERM}  # the screens: a byte a value
+        assert lengths == {minhash.NUM_PERM}  # the screens: a byte a value
         # given back to the file system, not left as free pages
         free, pages = (
             db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("freelist_count", "page_count")
@@ -202,7 +202,7 @@ def test_a_version_3_store_upgrades_in_place_and_searches(tmp_path):
         hits = {hit["id"] for hit in search(db, "고양시", include_duplicates=True)}
         assert hits == {1, 2, 13, 24, 31, 32}
         first = articles()[0]
-        sig = dedup.signature(first["body"])
+        sig = minhash.signature(first["body"])
         assert dedup.candidates(db, sig)[:1] == [1]
         assert dedup.verified_matches(db, sig, first["body"], [1]) == [(1, 1.0)]
         # an article stored before the upgrade can be edited: its old band rows are found
@@ -210,7 +210,7 @@ def test_a_version_3_store_upgrades_in_place_and_searches(tmp_path):
         edited.pop("id")
         assert store.save_article(edited) == (1, True)
         (bands,) = db.execute("SELECT count(*) FROM dedup_bands WHERE article_id = 1").fetchone()
-        assert bands == dedup.BANDS
+        assert bands == minhash.BANDS
     # plain SQL, as an analyst's sqlite3 shell or pandas reads the upgraded file
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         found = {

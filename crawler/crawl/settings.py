@@ -4,6 +4,8 @@
 overrides what its options say (db path, log level, time limit).
 """
 
+from typing import Any
+
 from crawler import __version__
 
 BOT_NAME = "krnews"
@@ -106,6 +108,7 @@ ITEM_PIPELINES = {
 KRNEWS_DB = "news.db"
 # A line seen in this many stored articles of one site is that site's boilerplate (the clean
 # stage; three, not two: one story re-posted in a second section must not teach its own lines).
+# Read by boilerplate_min_articles, the same for the clean and the store stage.
 KRNEWS_BOILERPLATE_MIN_ARTICLES = 3
 # How many list pages deep a section's pagination is followed in one run (the incremental rule
 # stops earlier: after a page whose articles are all known).
@@ -120,3 +123,9 @@ LOG_FORMATTER = "crawler.crawl.logformatter.PageLogFormatter"
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
 FEED_EXPORT_ENCODING = "utf-8"
+
+
+def boilerplate_min_articles(settings: Any) -> int:
+    """KRNEWS_BOILERPLATE_MIN_ARTICLES of the crawl's settings: the one place it is read (the
+    clean and the store stage hand it to crawler.store.learned.BoilerplateMemory)."""
+    return int(settings.get("KRNEWS_BOILERPLATE_MIN_ARTICLES") or KRNEWS_BOILERPLATE_MIN_ARTICLES)

@@ -3,7 +3,7 @@
 Registered through the `datasette` entry point in pyproject.toml. For any attached database
 that is a krnews store (it has `articles` and `articles_fts`) it:
 
-- gives Datasette the table, view and column descriptions of crawler/store/schema_docs.py;
+- gives Datasette the table, view and column descriptions of crawler/store/table_docs.py;
 - wires the table search box (`?_search=`) of `articles` to the Korean index: Datasette builds
   its MATCH from the SQL function `escape_fts`, which this plugin replaces on the store's
   connections with `crawler.store.korean.match_expression` (so 고양시는 finds 고양시의회 too);
@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 
 from crawler.query.search import BM25_WEIGHTS
 from crawler.query.snippets import display_url, snippet
-from crawler.store import canned_sql, schema_docs
+from crawler.store import canned_sql, table_docs
 from crawler.store.korean import match_expression, query_words
 from crawler.store.reader import is_store, path_is_store
 
@@ -93,7 +93,7 @@ def _html(text: str) -> str:
 
 def database_metadata() -> dict:
     tables: dict[str, dict[str, Any]] = {}
-    for name, doc in schema_docs.descriptions().items():
+    for name, doc in table_docs.descriptions().items():
         tables[name] = {
             "description_html": _html(doc["description"]),
             "columns": {column: _plain(text) for column, text in doc["columns"].items()},

@@ -1,7 +1,7 @@
 """Analyst views: named, documented queries over the store. CONTRACT: install(db), idempotent.
 
 Each view carries its description and column descriptions here, next to its SQL, so that
-docs/schema.md and Datasette show the same words (crawler/store/schema_docs.py reads them).
+docs/schema.md and Datasette show the same words (crawler/store/table_docs.py reads them).
 Dates are the Korean date of `published` (its first ten characters: the offset is +09:00).
 """
 

@@ -20,15 +20,9 @@ class Command(ScrapyCrawl):
     def run(self, args, opts) -> None:
         if len(args) != 1 or args[0] != "news":
             return super().run(args, opts)
-        from crawler.cli import (
-            EX_IOERR,
-            EXIT_FOR_STORE_REASON,
-            EXIT_USAGE,
-            CrawlAborted,
-            crawl_table_settings,
-            execute_crawl,
-            summary_line,
-        )
+        from crawler.cli.running import crawl_table_settings, execute_crawl
+        from crawler.cli.summary import summary_line
+        from crawler.crawl.exits import EX_IOERR, EXIT_FOR_STORE_REASON, EXIT_USAGE, CrawlAborted
         from crawler.crawl.sites import ConfigError, load_config
         from crawler.store.db import StoreError
 
