@@ -72,7 +72,16 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 _B, _E = r"(?:^|[/_.?&=-])", r"(?:$|[/_.?&=#-])"
 URL_SKIP: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("scheme_url", _rx(r"^(?:mailto|javascript|tel):")),
-    ("print_url", re.compile(rf"(?i:{_B}print(?:view|_?popup)?{_E})|[a-z]Print(?:$|[A-Z_.?/])")),
+    # A "print" folder is a print view only when an id or nothing follows it ("/print/123",
+    # "/print/?id=5"): one holding named documents is a paper's print edition
+    # ("/spiegel/print/d-161500790.html").
+    (
+        "print_url",
+        re.compile(
+            rf"(?i:{_B}print(?:view|_?popup)?(?:$|[_.?&=#-]|/\d*(?:$|[/?#.&])))"
+            r"|[a-z]Print(?:$|[A-Z_.?/])"
+        ),
+    ),
     (
         "search_url",
         _rx(r"/search(?:$|[/_.?#-])", r"[?&](?:q|query|keyword|search|sc_word|s|stx)="),

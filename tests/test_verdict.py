@@ -67,6 +67,8 @@ def test_links_that_are_fetched(url: str, kind: str, sure: bool) -> None:
         "http://x.kr/news/searchlight-on-the-council",
         "http://x.kr/news/policy",
         "http://x.kr/youth/",
+        # A print edition's archive names documents, a print view an id.
+        "https://www.spiegel.de/spiegel/print/d-161500790.html",
     ],
 )
 def test_skip_words_inside_other_words_do_not_skip_a_link(url: str) -> None:
@@ -84,6 +86,8 @@ def test_skip_words_inside_other_words_do_not_skip_a_link(url: str) -> None:
         ("http://x.kr/2024/05/12/slug/?replytocom=12", "other", "comment_url"),
         ("http://x.kr/news/news_print.php?no=2041", "other", "print_url"),
         ("http://x.kr/article/goyang-flower-show-opens/print", "other", "print_url"),
+        ("http://x.kr/print/12345", "other", "print_url"),
+        ("http://x.kr/news/print/?idxno=5", "other", "print_url"),
         ("http://x.kr/search.html?keyword=고양", "other", "search_url"),
         ("http://x.kr/bbs/search.php?stx=축제", "other", "search_url"),
         ("http://x.kr/?s=고양", "other", "search_url"),
