@@ -368,3 +368,23 @@ def test_an_undated_page_of_prose_is_an_article_a_list_with_leads_is_not() -> No
         extract_page(listing.encode(), "http://x.kr/p/all", {})
     assert caught.value.verdict.kind == "list"
     assert caught.value.verdict.signals["link_density"] > 0.15
+
+
+def test_a_footer_heading_does_not_make_a_story_a_static_page() -> None:
+    # schwimmverband.at prints "Impressum" and "Datenschutzerklärung" as <h1>s of its footer
+    # frames under every story, whose headline is an <h2>: those are not the page's title.
+    footer = (
+        '<div class="section-column footer-section-content-column"><div class="frame">'
+        "<h1>Partner</h1></div><div class=\"frame\"><h1>Impressum</h1></div></div>"
+    )
+    story = (
+        "<html><head><title>FINA Weltmeisterschaften VERSCHOBEN - OSV</title></head><body>"
+        "<div class='news'><h2>FINA Weltmeisterschaften VERSCHOBEN</h2><p>Wie schon seit Wochen "
+        f"kolportiert wurde, ist es nun fix.</p></div>{footer}</body></html>"
+    )
+    assert judge_page(html.fromstring(story), "https://x.at/news-artikel").is_article
+    imprint = (
+        "<html><head><title>OSV</title></head><body><main><h1>Impressum</h1><p>Angaben gemäß "
+        f"§ 5 TMG: Österreichischer Schwimmverband, Wien.</p></main>{footer}</body></html>"
+    )
+    assert judge_page(html.fromstring(imprint), "https://x.at/seite").reason == "static_page"
