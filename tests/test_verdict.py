@@ -375,7 +375,7 @@ def test_a_footer_heading_does_not_make_a_story_a_static_page() -> None:
     # frames under every story, whose headline is an <h2>: those are not the page's title.
     footer = (
         '<div class="section-column footer-section-content-column"><div class="frame">'
-        "<h1>Partner</h1></div><div class=\"frame\"><h1>Impressum</h1></div></div>"
+        '<h1>Partner</h1></div><div class="frame"><h1>Impressum</h1></div></div>'
     )
     story = (
         "<html><head><title>FINA Weltmeisterschaften VERSCHOBEN - OSV</title></head><body>"

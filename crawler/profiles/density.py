@@ -459,9 +459,7 @@ def _climb_joins(node: Node) -> bool:
     if not _is_prose_block(node):
         return False
     words = _class_id(node.el)
-    return not words or (
-        _class_weight(node.el) >= 0 and not BODY_FURNITURE.search(words.lower())
-    )
+    return not words or (_class_weight(node.el) >= 0 and not BODY_FURNITURE.search(words.lower()))
 
 
 def _body_of(best: Node, by_class: bool) -> html.HtmlElement:
