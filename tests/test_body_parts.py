@@ -119,3 +119,67 @@ def test_a_comma_heavy_table_inside_the_story_does_not_win_over_the_story():
     <table><tr><td>{signatories}</td></tr></table></div></main></body></html>""".encode()
     body = body_of(raw)
     assert "1. 우리는 시의회가" in body and "15. 우리는 시의회가" in body
+
+
+def _module(cls: str, inner: str) -> str:
+    # A page builder's module: the text sits a few wrappers deep.
+    return (
+        f'<div class="container-fluid {cls}"><div class="container"><div class="row">'
+        f'<div class="col-12">{inner}</div></div></div></div>'
+    )
+
+
+def test_a_story_split_over_page_builder_modules_is_all_of_them():
+    # smava.de, qualisys.eu: an intro module, the text module that wins, a second text module
+    # under it, each in its own wrappers (no run of one class for _repeated_blocks to find).
+    intro = (
+        "<p>Wie hoch die Zinsen für einen Privatkredit sind und wie die Berechnung der Zinsen "
+        "erfolgt, erfahren Sie hier.</p>"
+    )
+    text = "".join(
+        f"<p>Die Zinsen hängen zunächst von der Kredithöhe ab, {i}, und dann von der Laufzeit, "
+        "vom effektiven Jahreszins und von Ihrer Bonität.</p>"
+        for i in range(1, 5)
+    )
+    more = (
+        "<p>Ein unbefristetes Arbeitsverhältnis sowie Vermögenswerte bzw. Sicherheiten senken "
+        "den Zins, den die Bank verlangt.</p>"
+    )
+    links = "<ul>" + "".join(f'<li><a href="/k/{i}">Ratgeber Kredit {i}</a></li>' for i in range(6))
+    raw = f"""<html><head><title>Privatkredit-Zinsen</title></head><body>
+    <div class="page-wrapper"><h1>Privatkredit-Zinsen</h1>{_module("top-module", intro)}
+    <div class="container-fluid content-module"><div class="card"><div class="card-body">
+    <div class="row"><div class="col-12 text">{text}</div></div></div></div></div>
+    {_module("image-text-module", more)}{_module("link-module", links + "</ul>")}
+    </div></body></html>""".encode()
+    body = body_of(raw)
+    assert body.startswith("Wie hoch die Zinsen")
+    assert "Die Zinsen hängen zunächst von der Kredithöhe ab, 4," in body
+    assert "Ein unbefristetes Arbeitsverhältnis" in body
+    assert "Ratgeber Kredit" not in body
+
+
+def test_prose_after_a_long_story_stays_out_its_intro_comes_in():
+    # Under a long story, a prose block of the layout is its furniture (a call to action, a
+    # subscription plea); the intro above it is the story's first paragraph. A buy box beside
+    # the story's branch stays out whatever its place.
+    text = "".join(
+        f"<p>Der Stadtrat hat am Montag den Haushalt beschlossen, {i}, nach langer Debatte über "
+        "Schulen, Straßen und den Nahverkehr, die bis in den Abend dauerte.</p>"
+        for i in range(1, 20)
+    )
+    raw = f"""<html><head><title>Haushalt beschlossen</title></head><body><main>
+    <div class="c-article-buy-box"><div class="inner"><p>Instant access to the full article PDF,
+    for one price, with the tax of your country included at checkout.</p></div></div>
+    <div class="story"><div class="top"><h1>Haushalt beschlossen</h1>
+    <div class="standfirst-box"><p>Nach zwölf Stunden Debatte steht der Haushalt der Stadt für
+    das kommende Jahr, mit mehr Geld für Schulen.</p></div></div>
+    <div class="wrap"><div class="text">{text}</div></div></div>
+    <div class="cta-global"><div class="inner"><p>Missed the main event? Watch all sessions of
+    our conference on demand, for free, wherever you are.</p></div></div>
+    </main></body></html>""".encode()
+    body = body_of(raw)
+    assert body.startswith("Nach zwölf Stunden Debatte")
+    assert "die bis in den Abend dauerte." in body
+    assert "Missed the main event?" not in body
+    assert "Instant access" not in body

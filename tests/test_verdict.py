@@ -67,6 +67,8 @@ def test_links_that_are_fetched(url: str, kind: str, sure: bool) -> None:
         "http://x.kr/news/searchlight-on-the-council",
         "http://x.kr/news/policy",
         "http://x.kr/youth/",
+        # A print edition's archive names documents, a print view an id.
+        "https://www.spiegel.de/spiegel/print/d-161500790.html",
     ],
 )
 def test_skip_words_inside_other_words_do_not_skip_a_link(url: str) -> None:
@@ -84,6 +86,8 @@ def test_skip_words_inside_other_words_do_not_skip_a_link(url: str) -> None:
         ("http://x.kr/2024/05/12/slug/?replytocom=12", "other", "comment_url"),
         ("http://x.kr/news/news_print.php?no=2041", "other", "print_url"),
         ("http://x.kr/article/goyang-flower-show-opens/print", "other", "print_url"),
+        ("http://x.kr/print/12345", "other", "print_url"),
+        ("http://x.kr/news/print/?idxno=5", "other", "print_url"),
         ("http://x.kr/search.html?keyword=고양", "other", "search_url"),
         ("http://x.kr/bbs/search.php?stx=축제", "other", "search_url"),
         ("http://x.kr/?s=고양", "other", "search_url"),
@@ -364,3 +368,23 @@ def test_an_undated_page_of_prose_is_an_article_a_list_with_leads_is_not() -> No
         extract_page(listing.encode(), "http://x.kr/p/all", {})
     assert caught.value.verdict.kind == "list"
     assert caught.value.verdict.signals["link_density"] > 0.15
+
+
+def test_a_footer_heading_does_not_make_a_story_a_static_page() -> None:
+    # schwimmverband.at prints "Impressum" and "Datenschutzerklärung" as <h1>s of its footer
+    # frames under every story, whose headline is an <h2>: those are not the page's title.
+    footer = (
+        '<div class="section-column footer-section-content-column"><div class="frame">'
+        '<h1>Partner</h1></div><div class="frame"><h1>Impressum</h1></div></div>'
+    )
+    story = (
+        "<html><head><title>FINA Weltmeisterschaften VERSCHOBEN - OSV</title></head><body>"
+        "<div class='news'><h2>FINA Weltmeisterschaften VERSCHOBEN</h2><p>Wie schon seit Wochen "
+        f"kolportiert wurde, ist es nun fix.</p></div>{footer}</body></html>"
+    )
+    assert judge_page(html.fromstring(story), "https://x.at/news-artikel").is_article
+    imprint = (
+        "<html><head><title>OSV</title></head><body><main><h1>Impressum</h1><p>Angaben gemäß "
+        f"§ 5 TMG: Österreichischer Schwimmverband, Wien.</p></main>{footer}</body></html>"
+    )
+    assert judge_page(html.fromstring(imprint), "https://x.at/seite").reason == "static_page"

@@ -72,7 +72,16 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 _B, _E = r"(?:^|[/_.?&=-])", r"(?:$|[/_.?&=#-])"
 URL_SKIP: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("scheme_url", _rx(r"^(?:mailto|javascript|tel):")),
-    ("print_url", re.compile(rf"(?i:{_B}print(?:view|_?popup)?{_E})|[a-z]Print(?:$|[A-Z_.?/])")),
+    # A "print" folder is a print view only when an id or nothing follows it ("/print/123",
+    # "/print/?id=5"): one holding named documents is a paper's print edition
+    # ("/spiegel/print/d-161500790.html").
+    (
+        "print_url",
+        re.compile(
+            rf"(?i:{_B}print(?:view|_?popup)?(?:$|[_.?&=#-]|/\d*(?:$|[/?#.&])))"
+            r"|[a-z]Print(?:$|[A-Z_.?/])"
+        ),
+    ),
     (
         "search_url",
         _rx(r"/search(?:$|[/_.?#-])", r"[?&](?:q|query|keyword|search|sc_word|s|stx)="),
@@ -204,12 +213,27 @@ MIN_BODY_CHARS = 50  # less than this is a photo page, a list or an error page
 ACCEPT = 1
 
 
+_FOOTER_WORD = re.compile(r"(?<![a-z])footer(?![a-z])")
+
+
+def _in_footer(el: html.HtmlElement) -> bool:
+    """Inside the page's footer: a <footer>, or a block whose class or id says "footer"
+    (the "Impressum" and "Datenschutz" headings that a site prints under every page)."""
+    for node in el.iterancestors():
+        if node.tag == "footer":
+            return True
+        words = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if "ooter" in words and _FOOTER_WORD.search(words.lower()):
+            return True
+    return False
+
+
 def _title_heads(doc: html.HtmlElement) -> list[str]:
     heads: list[str] = []
     title = doc.findtext(".//title")
     if title and title.strip():
         heads.append(_TITLE_SEPARATORS.split(title.strip())[0])
-    heads.extend(h.text_content() for h in _H1(doc)[:2])
+    heads.extend(h.text_content() for h in [h for h in _H1(doc)[:4] if not _in_footer(h)][:2])
     return heads
 
 

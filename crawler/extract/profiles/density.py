@@ -75,7 +75,7 @@ BODY_FURNITURE = re.compile(
     r"comment|respond|pager|pagination|next-?post|prev-?post|recommend|teaser|cookie|consent|"
     r"borlabs|likes|donat|paywall|player-overlay|(?<![a-z])meta(?![a-z])|byline|dateline|"
     r"post-?author|autor(?:in)?(?:_|-|box|info|text|bio)|disclaimer|disclosure|intext-?links|"
-    r"inline-?teaser|recipe-?(?:pin|print)"
+    r"inline-?teaser|recipe-?(?:pin|print)|buy-?box"
 )
 MAX_FURNITURE_SHARE = 0.3
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -422,6 +422,46 @@ def _is_prose_block(node: Node) -> bool:
     return node.scored and node.chars - node.links > 80 and node.link_density < 0.25
 
 
+# How far above the body's container prose blocks beside its branch are looked for, and below
+# how much prose a body also takes the prose blocks that follow its branch.
+CLIMB_REACH = 6
+CLIMB_SHORT = 1500
+
+
+def _climbed(members: list[Node], best: Node) -> list[Node]:
+    """The body's members with the prose blocks beside their branch, up to CLIMB_REACH levels
+    above their container, in page order: a story that a layout splits over several
+    containers (intro, text, a second text module, the steps of a recipe, the description of
+    a product page) where the winner holds one part. Blocks before the branch (header, lead,
+    the first text modules) join always; blocks after it only when the body is short, as what
+    follows a long story is its furniture (author box, call to action, credits, subscription
+    plea) more often than its text."""
+    node = members[0].parent
+    short = best.chars - best.links < CLIMB_SHORT
+    for _ in range(CLIMB_REACH):
+        if node is None or node.parent is None:
+            break
+        before: list[Node] = []
+        after: list[Node] = []
+        side = before
+        for kid in node.parent.children:
+            if kid is node:
+                side = after
+            elif (side is before or short) and _climb_joins(kid):
+                side.append(kid)
+        members = before + members + after
+        node = node.parent
+    return members
+
+
+def _climb_joins(node: Node) -> bool:
+    """A prose block whose own class and id words say nothing against it."""
+    if not _is_prose_block(node):
+        return False
+    words = _class_id(node.el)
+    return not words or (_class_weight(node.el) >= 0 and not BODY_FURNITURE.search(words.lower()))
+
+
 def _body_of(best: Node, by_class: bool) -> html.HtmlElement:
     parent = best.parent
     members = [best]
@@ -439,6 +479,7 @@ def _body_of(best: Node, by_class: bool) -> html.HtmlElement:
             if i in joined
             or (joined[0] < i < joined[-1] and kid.el.tag in HEADINGS and not kid.links)
         ]
+    members = _climbed(members, best)
     doomed: list[html.HtmlElement] = []
     total = sum(m.chars for m in members)
     for member in members:
