@@ -16,7 +16,15 @@ from typing import ClassVar
 from lxml import etree, html
 
 from crawler.extract import bylines, dates
-from crawler.extract.profiles import blocks, density, generic, lookup, meta
+from crawler.extract.profiles import blocks, density, generic, hints, lookup, meta
+from crawler.extract.profiles.readers import (
+    first_date,
+    first_text,
+    generator_meta,
+    signature_lines,
+    spaced_text,
+    title_agrees,
+)
 from crawler.extract.text import normalize
 
 XPath = etree.XPath
@@ -26,56 +34,6 @@ def xpaths(*exprs: str) -> tuple:
     """A profile's rules: XPath strings, the common shapes served from the page index
     (crawler/extract/profiles/lookup.py), so that a profile costs no whole-tree walks of its own."""
     return tuple(lookup.compile_rule(e) for e in exprs)
-
-
-def _first_text(doc: html.HtmlElement, exprs: tuple[etree.XPath, ...]) -> str | None:
-    for xp in exprs:
-        for el in xp(doc):
-            text = normalize(el if isinstance(el, str) else el.text_content())
-            if text:
-                return text
-    return None
-
-
-def _first_date(metas: dict, keys: tuple[str, ...]) -> str | None:
-    return next((d for d in (dates.parse_date(metas.get(k)) for k in keys) if d), None)
-
-
-def _spaced_text(el) -> str:
-    """Text of a byline/dateline element; its parts are often adjacent <span>s with no space."""
-    return normalize(el if isinstance(el, str) else " ".join(el.itertext()))
-
-
-MAX_SIGNATURE = 400  # characters: an "info" element longer than this is a container, not a line
-
-
-def _signature_lines(doc, exprs: tuple[etree.XPath, ...]):
-    """What byline/dateline XPaths select, without the whole-page containers that a loose
-    class word ("info", "date") also matches."""
-    for xp in exprs:
-        for el in xp(doc):
-            if isinstance(el, str) or generic.STRING_LENGTH(el) <= MAX_SIGNATURE:
-                yield el
-
-
-def _generator(doc: html.HtmlElement) -> str:
-    """The page's <meta name="generator"> contents (lxml's tag-filtered walk runs in C, where
-    the XPath with translate() took a fifth of a millisecond a page)."""
-    return " ".join(
-        el.get("content") or ""
-        for el in doc.iter("meta")
-        if (el.get("name") or "").lower() == "generator"
-    )
-
-
-def _agrees(text: str, declared: str, site_name: str | None) -> bool:
-    """The visible heading is the headline that <title>/og:title declare, not the site name
-    they glue on ("제목 - 뉴스 - 김포미래신문" and the logo's <h1> "김포미래신문")."""
-    if len(text) <= 5 or text not in declared or text == site_name:
-        return False
-    return declared == text or not any(
-        declared.endswith(sep + text) for sep in generic.TITLE_SEPARATORS
-    )
 
 
 class Profile:
@@ -127,7 +85,7 @@ class Profile:
     def score(self, doc: html.HtmlElement, source: str, url: str) -> int:
         """How surely this page is of this family: URL 2, generator 3, each marker 1."""
         points = 2 if self.url_kind(url) == "article" else 0
-        if self.generator and re.search(self.generator, _generator(doc), re.IGNORECASE):
+        if self.generator and re.search(self.generator, generator_meta(doc), re.IGNORECASE):
             points += 3
         points += sum(1 for m in self.markers if m in source)
         points += sum(1 for xp in self.marker_xpaths if xp(doc))
@@ -186,7 +144,7 @@ class Profile:
     def headline(
         self, doc, metas: dict, ld: dict, site_name: str | None, body_el=None
     ) -> str | None:
-        visible = _first_text(doc, self.title)
+        visible = first_text(doc, self.title)
         if visible:
             return visible
         declared = next(
@@ -207,12 +165,12 @@ class Profile:
         for xp in generic.TITLE:
             for el in xp(doc):
                 text = normalize(el.text_content())
-                if text and (declared is None or _agrees(text, declared, site_name)):
+                if text and (declared is None or title_agrees(text, declared, site_name)):
                     return text
-        in_page = generic.title_in_page(doc, declared) if declared else None
+        in_page = hints.title_in_page(doc, declared) if declared else None
         return (
             in_page
-            or (generic.heading_before(doc, body_el) if body_el is not None else None)
+            or (hints.heading_before(doc, body_el) if body_el is not None else None)
             or (meta.strip_site_name(declared, site_name) if declared else None)
         )
 
@@ -220,14 +178,14 @@ class Profile:
         alternative = ld.get("alternativeHeadline")
         # A family profile knows where its deck sits; no match there means the story has none.
         fallback = () if self.subtitle else generic.SUBTITLE
-        found = _first_text(doc, self.subtitle + fallback) or (
+        found = first_text(doc, self.subtitle + fallback) or (
             normalize(alternative) or None if isinstance(alternative, str) else None
         )
         if found or self.subtitle:
             return found
-        deck = _first_text(doc, generic.DECK_AFTER_HEADLINE)
+        deck = first_text(doc, generic.DECK_AFTER_HEADLINE)
         # A byline or dateline under the headline is not a deck.
-        if deck and 5 < len(deck) <= 150 and not generic.is_signature(deck):
+        if deck and 5 < len(deck) <= 150 and not hints.is_signature(deck):
             return deck
         return None
 
@@ -240,13 +198,13 @@ class Profile:
                     dates.parse_date(ld.get("dateModified")),
                 )
             elif source == "meta":
-                pub = _first_date(metas, generic.META_PUBLISHED)
-                upd = _first_date(metas, generic.META_UPDATED)
+                pub = first_date(metas, generic.META_PUBLISHED)
+                upd = first_date(metas, generic.META_UPDATED)
             else:
                 pub, upd = None, None
                 # The profile's own dateline first: the generic XPaths scan the whole page.
                 for group in (self.dateline, generic.DATELINE):
-                    text = " ".join(_spaced_text(el) for el in _signature_lines(doc, group))
+                    text = " ".join(spaced_text(el) for el in signature_lines(doc, group))
                     pub, upd = dates.published_and_updated(text)
                     if pub:
                         break
@@ -261,8 +219,8 @@ class Profile:
     def author(self, doc, metas: dict, ld: dict) -> tuple[str | None, str | None]:
         name = email = None
         for xp in self.byline + generic.BYLINE:
-            for el in _signature_lines(doc, (xp,)):
-                found = bylines.parse_byline(_spaced_text(el))
+            for el in signature_lines(doc, (xp,)):
+                found = bylines.parse_byline(spaced_text(el))
                 name, email = name or found.name, email or found.email
                 if email is None and not isinstance(el, str):
                     mail = el.xpath('.//a[starts-with(@href,"mailto:")]/@href')
@@ -280,11 +238,7 @@ class Profile:
                         break
         if not name:
             line = next(
-                (
-                    t
-                    for t in generic.short_texts(doc, generic.BYLINE_HINT)
-                    if bylines.is_byline_line(t)
-                ),
+                (t for t in hints.short_texts(doc, hints.BYLINE_HINT) if bylines.is_byline_line(t)),
                 None,
             )
             if line is not None:
@@ -295,7 +249,7 @@ class Profile:
     @staticmethod
     def dateline_anywhere(doc) -> tuple[str | None, str | None]:
         """The first short labelled dateline anywhere on the page ("기자 | 기사입력 …")."""
-        for text in generic.short_texts(doc):
+        for text in hints.short_texts(doc):
             if dates.is_dateline(text) or (bylines.is_byline_line(text) and dates.has_date(text)):
                 published, updated = dates.published_and_updated(text)
                 if published:
@@ -315,7 +269,7 @@ class Profile:
 
     def section_name(self, doc, metas: dict, ld: dict) -> str | None:
         return (
-            _first_text(doc, self.section)
+            first_text(doc, self.section)
             or meta.ld_section(ld)
             or normalize(metas.get("article:section"))
             or None
