@@ -11,7 +11,7 @@ from test_report_data import build_scenario
 
 from crawler.cli import main
 from crawler.crawl.sites import load_config
-from crawler.query.report.cli import format_for
+from crawler.query.report.build import format_for
 from crawler.query.report.config import load_config as load_report_config
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler.query.report import build_report, report_command
+from crawler.cli.report import report_command
+from crawler.query.report import build_report
 from crawler.query.report.render import render_markdown, render_text
 from crawler.store.db import Store
 

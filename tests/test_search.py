@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from fixtures.search.corpus import article_row, articles, evaluate, make_db, queries
 from sqlite_utils import Database
 
-from crawler.query.search import NotAStoreError, search, search_command
+from crawler.cli.search import search_command
+from crawler.query.search import NotAStoreError, search
 from crawler.query.snippets import snippet
 from crawler.store.korean import match_expression, query_words
 

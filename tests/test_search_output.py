@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 from fixtures.search.corpus import article_row, articles, make_db
 
-from crawler.query.search import display_url, search_command
+from crawler.cli.search import search_command
+from crawler.query.snippets import display_url
 from crawler.query.terminal import for_terminal
 
 KOREAN_URL = "https://www.goyang.example.kr/news/%EA%B3%A0%EC%96%91%EC%8B%9C/%EC%B6%95%EC%A0%9C"

@@ -20,8 +20,8 @@ COMMANDS = {
     "crawl": "crawler.cli.crawl:command",
     "demo": "crawler.cli.demo:command",
     "extract": "crawler.cli.extract:command",
-    "report": "crawler.query.report:report_command",
-    "search": "crawler.query.search:search_command",
+    "report": "crawler.cli.report:command",
+    "search": "crawler.cli.search:command",
 }
 
 

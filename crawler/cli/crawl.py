@@ -9,7 +9,7 @@ import click
 from crawler.cli.running import crawl_table_settings, run_crawl
 from crawler.cli.summary import print_summary
 from crawler.crawl.exits import EXIT_USAGE, CrawlAborted
-from crawler.crawl.settings import KRNEWS_DB
+from crawler.crawl.settings import KRNEWS_DB, KRNEWS_SITES
 from crawler.crawl.sites import ConfigError, load_config
 
 
@@ -17,7 +17,7 @@ from crawler.crawl.sites import ConfigError, load_config
 @click.option(
     "--sites",
     "sites_file",
-    default="sites.toml",
+    default=KRNEWS_SITES,
     show_default=True,
     type=click.Path(dir_okay=False),
     help="The sites config (DESIGN.md §3).",

@@ -106,6 +106,8 @@ ITEM_PIPELINES = {
 
 # The store (DESIGN.md §4); the CLI passes --db here. Every command's default --db is this one.
 KRNEWS_DB = "news.db"
+# The sites file `krnews crawl` and `krnews report` read by default (DESIGN.md §3).
+KRNEWS_SITES = "sites.toml"
 # A line seen in this many stored articles of one site is that site's boilerplate (the clean
 # stage; three, not two: one story re-posted in a second section must not teach its own lines).
 # Read by boilerplate_min_articles, the same for the clean and the store stage.

@@ -34,6 +34,6 @@ articles fetched during the latest run, so a redesign is flagged in the first ru
 stays flagged until the site's history window is mostly made of broken articles.
 """
 
-from crawler.query.report.cli import build_report, report_command
+from crawler.query.report.build import build_report
 
-__all__ = ["build_report", "report_command"]
+__all__ = ["build_report"]

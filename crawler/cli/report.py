@@ -1,81 +1,18 @@
-"""`krnews report`: the click command the CLI registers."""
+"""`krnews report`: the crawl status report as HTML, Markdown, JSON or a terminal summary
+(crawler/query/report builds it)."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from crawler.crawl.settings import KRNEWS_DB
-from crawler.query.report.collect import collect
-from crawler.query.report.config import ReportConfigError, load_config
-from crawler.query.report.model import Report
+from crawler.crawl.settings import KRNEWS_DB, KRNEWS_SITES
+from crawler.query.report.build import build_report, format_for, parse_since
+from crawler.query.report.config import ReportConfigError
 from crawler.query.report.render import RENDERERS, check_lines
-from crawler.store.reader import StoreMissingError, open_read_only
-
-_RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$")
-_UNIT_HOURS = {"h": 1, "d": 24, "w": 24 * 7}
-KST_OFFSET = timedelta(hours=9)
-
-
-def parse_since(value: str, now: datetime) -> datetime:
-    """`24h`, `7d`, `2w`, or an ISO date/datetime (Korea time when it has no offset)."""
-    match = _RELATIVE.match(value)
-    if match:
-        return now - timedelta(hours=float(match[1]) * _UNIT_HOURS[match[2]])
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise click.BadParameter(f"{value!r}: use 24h, 7d, 2w, or a date like 2026-11-01") from None
-    if moment.tzinfo is None:
-        moment = (moment - KST_OFFSET).replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-FORMAT_OF_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md",
-                    ".json": "json", ".txt": "text"}  # fmt: skip
-
-
-def format_for(output: Path | None) -> str:
-    """The format a file name asks for (`r.md` is Markdown); text for stdout or other names."""
-    return FORMAT_OF_SUFFIX.get(output.suffix.lower(), "text") if output is not None else "text"
-
-
-def open_store(db: Path) -> sqlite3.Connection:
-    """Read-only: a report never creates, migrates or locks the store a crawl is writing."""
-    try:
-        return open_read_only(db)
-    except StoreMissingError:
-        raise click.UsageError(
-            f"no store at {db}; run `krnews crawl` (or `krnews demo`) first"
-        ) from None
-
-
-def build_report(
-    db: Path,
-    sites_toml: Path | None = None,
-    *,
-    since: datetime | None = None,
-    now: datetime | None = None,
-) -> Report:
-    """The report for the store at `db`, with the thresholds and sites of `sites_toml`."""
-    now = now or datetime.now(UTC)
-    cfg, names = load_config(sites_toml)
-    conn = open_store(db)
-    try:
-        return collect(
-            conn,
-            cfg,
-            now=now,
-            since=since or now - timedelta(days=7),
-            site_names=names,
-            db_label=str(db),
-        )
-    finally:
-        conn.close()
 
 
 @click.command("report")
@@ -90,7 +27,7 @@ def build_report(
     "--sites",
     "sites_toml",
     type=click.Path(path_type=Path),
-    default="sites.toml",
+    default=KRNEWS_SITES,
     show_default=True,
     help="Sites to cover and [report] thresholds; skipped when the default is absent.",
 )
@@ -153,3 +90,6 @@ def report_command(
         return
     if output is None:
         click.echo(RENDERERS[fmt](report), nl=False)
+
+
+command = report_command
