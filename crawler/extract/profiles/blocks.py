@@ -130,17 +130,22 @@ _ORPHAN_CAPTIONS = etree.XPath(
 )
 
 
-def _flatten(el: html.HtmlElement, out: list[str]) -> None:
-    block = el.tag in BLOCK_TAGS
-    if block or el.tag == "br":
-        out.append("\n")
+def _inside(el: html.HtmlElement, out: list[str]) -> None:
+    """The text inside `el`, block elements on lines of their own."""
     if el.text:
         out.append(el.text)
     for child in el:
         if isinstance(child.tag, str):
             _flatten(child, out)
-        elif child.tail:
+        elif child.tail:  # a comment or processing instruction: only its tail is text
             out.append(child.tail)
+
+
+def _flatten(el: html.HtmlElement, out: list[str]) -> None:
+    block = el.tag in BLOCK_TAGS
+    if block or el.tag == "br":
+        out.append("\n")
+    _inside(el, out)
     if block:
         out.append("\n")
     if el.tail:
@@ -150,11 +155,5 @@ def _flatten(el: html.HtmlElement, out: list[str]) -> None:
 def text_blocks(root: html.HtmlElement) -> list[str]:
     """The visible paragraphs under `root`, each normalised (the extract stage's one call)."""
     out: list[str] = []
-    if root.text:
-        out.append(root.text)
-    for child in root:
-        if isinstance(child.tag, str):
-            _flatten(child, out)
-        elif child.tail:
-            out.append(child.tail)
+    _inside(root, out)
     return [line for line in normalize_block("".join(out)).split("\n") if line]
