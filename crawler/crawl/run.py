@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import sqlite3
 from asyncio import CancelledError
 from typing import TYPE_CHECKING, Any
@@ -27,14 +26,9 @@ from scrapy import signals
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from crawler.crawl.books import outcome, write_books
 from crawler.crawl.deadline import RunStopped, stop_run
-from crawler.crawl.exits import (
-    EX_CANTCREAT,
-    EX_IOERR,
-    EXIT_FOR_STORE_REASON,
-    EXIT_LOCKED,
-    CrawlAborted,
-)
+from crawler.crawl.exits import EX_CANTCREAT, EX_IOERR, EXIT_LOCKED, CrawlAborted
 from crawler.crawl.faults import NOTABLE_ONLY, failure_kind
 from crawler.crawl.ledger import FINAL_FAILURES, WorkLedger, request_key
 from crawler.crawl.lock import CrawlLock, CrawlLocked, LockError
@@ -268,32 +262,10 @@ class CrawlRun:
         self._closed = True
         totals = {"pages": 0, "articles": 0, "duplicates": 0, "errors": 0}
         try:
-            for name, site in self.sites.items():
-                counts = {
-                    "pages": self.stats.get_value(f"krnews/pages/{name}", 0),
-                    "articles": self.stats.get_value(f"krnews/stored/{name}", 0),
-                    "duplicates": self.stats.get_value(f"krnews/duplicates/{name}", 0),
-                    "errors": self.stats.get_value(f"krnews/errors/{name}", 0),
-                }
-                for key, value in counts.items():
-                    totals[key] += value
-                self.store.record_site_run(self.run_id, name, **counts)
-                if counts["pages"] and not counts["errors"]:
-                    self.store.upsert_site(name, site.home, success=True)
-            for target, source in self.redirects.items():
-                self.store.add_alias(source, target)
-            # Validators only for work that was finished: a source whose links were not all
-            # settled in this run (a budget, the time limit, a signal, a timeout) is fetched
-            # again in full next time; the end of its last settled run stays, as the evidence
-            # its pagination may stop on. Written only now: a run killed midway leaves none.
-            for url, (etag, modified) in self.sources.items():
-                if self.ledger.settled(url):
-                    self.store.http_cache_put(url, etag, modified)
-                else:
-                    self.store.http_cache_forget(url)
+            write_books(self, totals)
         except sqlite3.Error as exc:
             self.store_failed(store_error(self.db_path, exc))
-        status, exit_code = self._outcome(reason, totals["errors"])
+        status, exit_code = outcome(self, reason, totals["errors"])
         self.stats.set_value("krnews/exit_code", exit_code)
         self.stats.set_value("krnews/run_id", self.run_id)
         self.stats.set_value("krnews/stop_detail", self.stop_detail)
@@ -304,22 +276,3 @@ class CrawlRun:
             self.stats.set_value("krnews/run_row_open", True)
         with contextlib.suppress(sqlite3.Error):  # else the command reads it from the file
             self.stats.set_value("krnews/summary", self.store.run_summary(self.run_id))
-
-    def _outcome(self, reason: str, errors: int) -> tuple[str, int]:
-        """(runs.status, exit code) of the run."""
-        if self.store_failure is not None:
-            return "failed", EXIT_FOR_STORE_REASON.get(self.store_failure.reason, EX_IOERR)
-        if reason in ("stopped", "shutdown") or self.stop_reason == "stopped":
-            if not self.stop_detail:
-                self.stop_detail = "a shutdown"
-            return "stopped", 128 + (self.signum or signal.SIGTERM)
-        fetch_code = 1 if errors else 0
-        if reason == "time_limit":
-            return "time_limit", fetch_code
-        if reason != "finished":
-            return "failed", 1
-        if self.over_budget:
-            names = [name for name in self.sites if name in self.over_budget]
-            self.stop_detail = f"max_pages of {', '.join(names)}"
-            return "budget", fetch_code
-        return ("partial" if errors else "ok"), fetch_code

@@ -1,0 +1,95 @@
+"""Links and list pages, for the spider (spiders/news.py): how a link the verdict lets through is
+followed (`route`), a list URL's page number and section, and one site's state in the run."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from protego import Protego
+from scrapy.http import Response
+
+from crawler.crawl.sites import Site
+from crawler.crawl.urls import canonical_url, same_site
+from crawler.extract.verdict import Verdict, judge_url
+
+PAGE_PARAMS = ("page", "p", "pg", "pageno", "pageindex", "cpage", "paged")
+PATH_PAGE = re.compile(r"/page/(\d+)/?$")
+HTML_TYPES = ("text/html", "application/xhtml")
+# Link routes (`_route`): a list by a family's own pattern, or one guessed from a generic shape
+# (fetched as a list and offered to the pipelines as a page, since it may be an article).
+LISTS = ("list", "maybe_list")
+
+# Request priority by kind: robots.txt first, then articles, so a run spends its budget on them.
+PRIORITY = {
+    "robots": 30,
+    "article": 20,
+    "candidate": 15,
+    "sitemap": 10,
+    "feed": 10,
+    "home": 5,
+    "list": 0,
+}
+
+
+def route(found: Verdict) -> str:
+    """How the spider follows a link the verdict lets through: "article", "list",
+    "maybe_list" or "unknown" (tried as a candidate page)."""
+    if found.kind == "article":
+        return "article"
+    if found.kind == "list":
+        return "list" if found.sure else "maybe_list"
+    return "unknown"
+
+
+def page_number(url: str) -> int:
+    """The pagination number a list URL carries (1 when it carries none)."""
+    parts = urlsplit(url)
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in PAGE_PARAMS and value.isdigit():
+            return int(value)
+    match = PATH_PAGE.search(parts.path)
+    return int(match.group(1)) if match else 1
+
+
+def section_key(url: str) -> str:
+    """A list URL without its page number: the identity of the section it paginates."""
+    parts = urlsplit(url)
+    query = sorted((k, v) for k, v in parse_qsl(parts.query) if k.lower() not in PAGE_PARAMS)
+    return urlunsplit(
+        (parts.scheme, parts.netloc, PATH_PAGE.sub("/", parts.path), urlencode(query), "")
+    )
+
+
+@dataclass
+class SiteState:
+    site: Site
+    robots: Protego | None = None
+    first_crawl: bool = False
+    feeds_seen: bool = False
+    crawl_delay: float | None = None
+
+
+def is_html(response: Response) -> bool:
+    ctype = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
+    return not ctype or ctype.startswith(HTML_TYPES)
+
+
+def page_links(response: Response, host: str) -> Iterator[tuple[str, str]]:
+    """The page's links on the site that the verdict lets through, once each, canonical, with
+    their route; robots.txt is the spider's to ask."""
+    seen: set[str] = set()
+    for href in response.xpath("//a/@href").getall():
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        # Canonical first: "&page=2" or "utm_source" on an article link is the same article.
+        url = canonical_url(response.urljoin(href))
+        if url in seen or not same_site(url, host):
+            continue
+        seen.add(url)
+        found = judge_url(url)
+        if found.fetch:
+            yield url, route(found)
