@@ -41,4 +41,5 @@ def test_no_scipy_in_a_crawl_nor_in_help_nor_in_search(tmp_path):
     for args in (["--help"], ["search", "고양시", "--db", str(db)]):
         result, modules = _imported(*args)
         assert result.returncode == 0, result.stderr[-3000:]
-        assert not {m for m in modules if m.split(".")[0] in ("scipy", "datasketch", "scrapy")}
+        heavy = ("scipy", "datasketch", "scrapy", "sqlite_utils", "numpy", "lxml")
+        assert not {m for m in modules if m.split(".")[0] in heavy}, args
