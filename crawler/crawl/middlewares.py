@@ -159,15 +159,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider=None
     ):
-        result = super().process_response(request, response)
-        if isinstance(result, Request):
-            await self._wait(result)
-        return result
+        return await self._backed_off(super().process_response(request, response))
 
     async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception, spider=None
     ):
-        result = super().process_exception(request, exception)
+        return await self._backed_off(super().process_exception(request, exception))
+
+    async def _backed_off(self, result):
+        """A retry Scrapy's middleware made waits its backoff before it goes on."""
         if isinstance(result, Request):
             await self._wait(result)
         return result
