@@ -18,7 +18,7 @@ from crawler.extract.verdict import Verdict, judge_url
 PAGE_PARAMS = ("page", "p", "pg", "pageno", "pageindex", "cpage", "paged")
 PATH_PAGE = re.compile(r"/page/(\d+)/?$")
 HTML_TYPES = ("text/html", "application/xhtml")
-# Link routes (`_route`): a list by a family's own pattern, or one guessed from a generic shape
+# Link routes (`route`): a list by a family's own pattern, or one guessed from a generic shape
 # (fetched as a list and offered to the pipelines as a page, since it may be an article).
 LISTS = ("list", "maybe_list")
 

@@ -30,11 +30,11 @@ class KrnewsGroup(click.Group):
     commands are loaded by name from COMMANDS (click's lazy-group pattern)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [*COMMANDS, *super().list_commands(ctx)]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
-            return super().get_command(ctx, name)
+            return None
         module, attribute = COMMANDS[name].split(":")
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command

@@ -11,7 +11,7 @@ from __future__ import annotations
 import signal
 from typing import TYPE_CHECKING
 
-from crawler.crawl.exits import EX_IOERR, EXIT_FOR_STORE_REASON
+from crawler.crawl.exits import EX_IOERR, EXIT_FETCH_ERRORS, EXIT_FOR_STORE_REASON, EXIT_OK
 
 if TYPE_CHECKING:
     from crawler.crawl.run import CrawlRun
@@ -53,7 +53,7 @@ def outcome(run: CrawlRun, reason: str, errors: int) -> tuple[str, int]:
         if not run.stop_detail:
             run.stop_detail = "a shutdown"
         return "stopped", 128 + (run.signum or signal.SIGTERM)
-    fetch_code = 1 if errors else 0
+    fetch_code = EXIT_FETCH_ERRORS if errors else EXIT_OK
     if reason == "time_limit":
         return "time_limit", fetch_code
     if reason != "finished":

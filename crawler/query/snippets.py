@@ -39,13 +39,6 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
-def highlight(text: str, words: list[str], mark: tuple[str, str] = MARK) -> str:
-    pattern = word_pattern(words)
-    if pattern is None:
-        return text
-    return pattern.sub(lambda m: f"{mark[0]}{m.group()}{mark[1]}", text)
-
-
 def snippet(
     text: str, words: list[str], size: int = SNIPPET_CHARS, mark: tuple[str, str] = MARK
 ) -> str:
