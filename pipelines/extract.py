@@ -158,12 +158,22 @@ class ExtractPipeline:
         except CharsetError as err:
             self._count("charset")
             # the crawl records a `fetches` row of kind charset (crawler.crawl.run)
-            raise Dropped("charset", f"{err.reason} ({url})") from err
+            reason, message = "charset", f"{err.reason} ({url})"
         except NotAnArticle as err:
             self._count(err.reason)
             logger.debug("not an article (%s): %s [%s]", err.reason, url, site)
-            raise Dropped(err.reason, url) from err
-        article["site"] = site
+            reason, message = err.reason, url
+        else:
+            return self._finish(article, item)
+        # Raised outside the handler, so that it carries no context (the first exception's
+        # traceback holds extract_page's frame, whose locals hold the page's parsed tree), and
+        # made in the raise, so that this frame's locals hold no exception: neither is a cycle
+        # that keeps pages in memory until the next full collection.
+        raise Dropped(reason, message)
+
+    @staticmethod
+    def _finish(article: dict, item: dict) -> dict:
+        article["site"] = item.get("site")
         article["fetched_at"] = item.get("fetched_at")
         # The store keeps it and `aliases` in url_aliases: no URL that led here is fetched again.
         article["requested_url"] = item.get("requested_url")

@@ -28,7 +28,8 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
+from scrapy.selector import Selector
 from twisted.python.failure import Failure
 
 from crawler.crawl.run import crawl_run, fetch_failed, page_fault
@@ -70,8 +71,7 @@ class NewsSpider(SourcesMixin, scrapy.Spider):
         self.sites: dict[str, Site] = {s.name: s for s in chosen}
         self._by_netloc = {urlsplit(s.home).netloc.lower(): s.name for s in chosen}
         self.max_list_pages = 50
-        # The run's store (crawler.crawl.run.CrawlRun), for what discovery asks: set when the spider
-        # opens.
+        # The run's store (crawler.crawl.run.CrawlRun), for what discovery asks: set on opening.
         self.store: Store | None = None
         # One bound method per callback for the whole crawl: Scrapy checks each callback for a
         # generator `return` value (by parsing its source) and caches that per callable, weakly;
@@ -126,9 +126,10 @@ class NewsSpider(SourcesMixin, scrapy.Spider):
 
     def parse_home(self, response: Response) -> Iterable[Request]:
         state = self.states[response.meta["site"]]
-        if not is_html(response):
+        if not is_html(response) or not isinstance(response, TextResponse):
             return
-        feeds = response.xpath(
+        tree = Selector(response=response)  # one parse for feeds and links (spiders.links)
+        feeds = tree.xpath(
             "//link[@rel='alternate'][contains(@type,'rss') or contains(@type,'atom')]/@href"
         ).getall()
         if not state.feeds_seen:
@@ -137,7 +138,7 @@ class NewsSpider(SourcesMixin, scrapy.Spider):
                 yield self._conditional(
                     state, response.urljoin(url), "feed", self.parse_feed, quiet=probes
                 )
-        for url, kind in self._links(state, response):
+        for url, kind in self._links(state, response, tree):
             if kind == "article":
                 yield from self._article(state, url)
             elif kind in LISTS and not state.site.sections and page_number(url) == 1:
@@ -229,8 +230,10 @@ class NewsSpider(SourcesMixin, scrapy.Spider):
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _links(self, state: SiteState, response: Response) -> Iterable[tuple[str, str]]:
-        for url, kind in page_links(response, state.site.host):
+    def _links(
+        self, state: SiteState, response: Response, tree: Selector | None = None
+    ) -> Iterable[tuple[str, str]]:
+        for url, kind in page_links(response, state.site.host, tree):
             if self.robots_allow(url):
                 yield url, kind
             else:
@@ -277,9 +280,7 @@ class NewsSpider(SourcesMixin, scrapy.Spider):
         quiet: bool = False,
         meta: dict | None = None,
     ) -> Request:
-        headers = {}
-        if state.site.user_agent:
-            headers["User-Agent"] = state.site.user_agent
+        headers = {"User-Agent": state.site.user_agent} if state.site.user_agent else {}
         meta = {**(meta or {}), "site": state.site.name, "krnews_kind": kind, "quiet": quiet}
         if state.crawl_delay:
             meta["autothrottle_dont_adjust_delay"] = True

@@ -178,19 +178,33 @@ def best_body(doc: html.HtmlElement) -> Body | None:
     """The article's body by text density, or None when no block holds prose."""
     root = doc.find("body")
     root = root if root is not None else doc
-    by_class = True
-    found = _winner(measure(root))
-    if found is None or found.chars - found.links < RETRY_BELOW:
-        # No widening on the retry: with class words read past, menus and lists count as prose.
-        retry = _winner(measure(root, by_class=False), widen=False)
-        if retry is not None and (
-            found is None or retry.chars - retry.links > 2 * (found.chars - found.links)
-        ):
-            found, by_class = retry, False
-    if found is None:
-        return None
-    element = body_of(found, by_class)
-    return Body(element, found.el, by_class, found.chars - found.links)
+    trees = [measure(root)]
+    try:
+        by_class = True
+        found = _winner(trees[0])
+        if found is None or found.chars - found.links < RETRY_BELOW:
+            # No widening on the retry: with class words read past, menus and lists count as prose.
+            trees.append(measure(root, by_class=False))
+            retry = _winner(trees[1], widen=False)
+            if retry is not None and (
+                found is None or retry.chars - retry.links > 2 * (found.chars - found.links)
+            ):
+                found, by_class = retry, False
+        if found is None:
+            return None
+        element = body_of(found, by_class)
+        return Body(element, found.el, by_class, found.chars - found.links)
+    finally:
+        for top in trees:
+            release(top)
+
+
+def release(top: Node) -> None:
+    """Break the tree's parent/child cycles. Each Node holds an lxml element, and an element
+    keeps its whole document alive: left to the cyclic collector, a crawl kept the trees of
+    hundreds of pages in memory between its rare full collections (bench/crawl.py)."""
+    for node in list(_walk(top)):
+        node.children = []
 
 
 def _winner(top: Node, widen: bool = True) -> Node | None:
