@@ -41,3 +41,50 @@ def test_list_context_dropped_from_an_article_url_kept_on_a_list_url():
     )
     listing = "http://x.kr/bbs/board.php?bo_table=news&page=2&sca=%EC%A0%95%EC%B9%98"
     assert canonical_url(listing) == listing
+
+
+def test_links_join_as_urljoin_does():
+    """spiders.links joins "/path" links without urljoin's parse; the result must not differ."""
+    from urllib.parse import urljoin, urlsplit
+
+    from spiders.links import _joined
+
+    bases = [
+        "http://127.0.0.51:8080/news/articleList.html?sc_section_code=S1N1&view_type=sm",
+        "https://www.예시신문.kr/고양시-축제/",
+        "http://host.kr",
+        "http://host.kr?x=1",
+    ]
+    hrefs = [
+        "/news/articleView.html?idxno=123",
+        "/고양시-축제/",
+        "/a/../b/./c",
+        "//other.kr/x",
+        "articleView.html?idxno=5",
+        "?page=2",
+        "../up.html",
+        "http://host.kr/abs#frag",
+        "/p?q=1#top",
+        "/back\\slash",
+    ]
+    for base in bases:
+        parts = urlsplit(base)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        for href in hrefs:
+            assert _joined(base, origin, href) == urljoin(base, href), (base, href)
+
+
+def test_same_site_reads_the_host_as_urlsplit_does():
+    from urllib.parse import urlsplit
+
+    for url in [
+        "http://127.0.0.51:8080/news/1",
+        "https://WWW.Host.kr/a",
+        "https://user:pw@host.kr:443/a",
+        "http://[::1]:80/x",
+        "http://m.host.kr",
+        "ftp://host.kr/x",
+    ]:
+        assert same_site(url, "host.kr") == same_site(
+            "http://" + (urlsplit(url).hostname or "") + "/", "host.kr"
+        ), url

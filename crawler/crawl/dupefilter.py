@@ -45,8 +45,10 @@ class StoredArticleFilter(RFPDupeFilter):
 
     def request_seen(self, request: Request) -> bool:
         run = crawl_run(self.crawler)
-        if run is None:
+        if run is None or self.request_fingerprint(request) in self.fingerprints:
             return super().request_seen(request)
+        # Asked for the first time in this run: a link that every list page repeats is looked up
+        # in the store once, and only a request that is scheduled counts against the budget.
         skipped = self._stored_before(run, request)
         if skipped is not None:
             run.ledger.finish(request_key(request))

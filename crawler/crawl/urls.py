@@ -71,7 +71,11 @@ def canonical_url(url: str) -> str:
 
 def same_site(url: str, host: str) -> bool:
     """True when url is on host or one of its subdomains (www. and m. variants included)."""
-    other = (urlsplit(url).hostname or "").lower()
+    netloc = url.split("/", 3)[2] if url.startswith(("http://", "https://")) else ""
+    if netloc and "@" not in netloc and "[" not in netloc:  # every link of every page: no parse
+        other = netloc.partition(":")[0].lower()
+    else:
+        other = (urlsplit(url).hostname or "").lower()
     host = host.lower()
     strip = lambda h: h.removeprefix("www.")
     return other == host or strip(other) == strip(host) or other.endswith("." + strip(host))
