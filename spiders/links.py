@@ -97,9 +97,9 @@ def page_links(
     selector Scrapy caches on a response points back at it, and that cycle (scrapy#2977) kept
     each parsed page in memory until the next full collection, a tenth of the crawl's peak
     (bench/crawl.py)."""
+    if not isinstance(response, TextResponse):
+        return  # a body Scrapy could not read as text has no links to give
     if tree is None:
-        if not isinstance(response, TextResponse):
-            return  # a body Scrapy could not read as text has no links to give
         tree = Selector(response=response)
     seen: set[str] = set()
     base = get_base_url(response)  # what response.urljoin joins with (<base href> included)
