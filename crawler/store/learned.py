@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-# A line seen in this many stored articles of one site is that site's boilerplate. Three, not
-# two: one story re-posted in a second section must not teach us its own paragraphs. A crawl
-# reads KRNEWS_BOILERPLATE_MIN_ARTICLES (crawler.crawl.settings.boilerplate_min_articles).
-MIN_ARTICLES = 3
+from crawler.crawl.settings import KRNEWS_BOILERPLATE_MIN_ARTICLES
+
+# A line seen in this many stored articles of one site is that site's boilerplate: the default,
+# kept once in the settings; a crawl reads its own (crawler.crawl.settings.boilerplate_min_articles).
+MIN_ARTICLES = KRNEWS_BOILERPLATE_MIN_ARTICLES
 # Only short lines are learned: footers and promos are one line; a long paragraph that recurs
 # is a duplicate story, which is dedup's business, not boilerplate.
 MAX_LEARNED_LEN = 200
