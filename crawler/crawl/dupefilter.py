@@ -35,6 +35,9 @@ class StoredArticleFilter(RFPDupeFilter):
         self.crawler: Any = None
         self.gone_days = 0.0
         self.scheduled: Counter[str] = Counter()  # requests let through per site
+        # Fingerprints of the requests judged in this run, made or not (Scrapy's own set holds
+        # only those made, and offers no look-up without adding).
+        self.judged: set[bytes] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoredArticleFilter:
@@ -45,10 +48,14 @@ class StoredArticleFilter(RFPDupeFilter):
 
     def request_seen(self, request: Request) -> bool:
         run = crawl_run(self.crawler)
-        if run is None or self.request_fingerprint(request) in self.fingerprints:
+        if run is None:
             return super().request_seen(request)
-        # Asked for the first time in this run: a link that every list page repeats is looked up
+        # Each request is judged once per run: a link that every list page repeats is looked up
         # in the store once, and only a request that is scheduled counts against the budget.
+        fingerprint = self.fingerprinter.fingerprint(request)
+        if fingerprint in self.judged:
+            return True
+        self.judged.add(fingerprint)
         skipped = self._stored_before(run, request)
         if skipped is not None:
             run.ledger.finish(request_key(request))
