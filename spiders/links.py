@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from protego import Protego
@@ -46,6 +47,15 @@ def route(found: Verdict) -> str:
     return "unknown"
 
 
+@lru_cache(maxsize=4096)
+def link_route(url: str) -> str | None:
+    """`route` of the verdict on a link, or None when the verdict does not let it through.
+    Memoised: a link recurs on every list page of its site, and judge_url was the spider's
+    costliest call (bench/crawl.py); a few thousand recent links cost a few hundred KB."""
+    found = judge_url(url)
+    return route(found) if found.fetch else None
+
+
 def page_number(url: str) -> int:
     """The pagination number a list URL carries (1 when it carries none)."""
     parts = urlsplit(url)
@@ -69,6 +79,9 @@ def section_key(url: str) -> str:
 class SiteState:
     site: Site
     robots: Protego | None = None
+    # robots' answer per URL (spiders.sources.robots_allow): the spider asks for every link of
+    # every page, the downloader again for each request; emptied when robots.txt is read.
+    robots_answers: dict[str, bool] = field(default_factory=dict)
     first_crawl: bool = False
     feeds_seen: bool = False
     crawl_delay: float | None = None
@@ -114,6 +127,6 @@ def page_links(
         if url in seen or not same_site(url, host):
             continue
         seen.add(url)
-        found = judge_url(url)
-        if found.fetch:
-            yield url, route(found)
+        kind = link_route(url)
+        if kind is not None:
+            yield url, kind

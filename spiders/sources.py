@@ -48,8 +48,16 @@ class SourcesMixin:
         name = self._by_netloc.get(urlsplit(url).netloc.lower())
         if name is None:
             return True
-        robots = self.states[name].robots
-        return robots is None or robots.can_fetch(url, self._ua_token(name))
+        state = self.states[name]
+        if state.robots is None:
+            return True
+        answers = state.robots_answers
+        allowed = answers.get(url)
+        if allowed is None:
+            if len(answers) >= 4096:
+                answers.clear()
+            allowed = answers[url] = state.robots.can_fetch(url, self._ua_token(name))
+        return allowed
 
     def _ua_token(self, name: str) -> str:
         return self.states[name].site.user_agent or self.settings.get("USER_AGENT")
@@ -67,6 +75,7 @@ class SourcesMixin:
                 f"robots.txt answered HTTP {response.status}; site skipped this run",
             )
             return
+        state.robots_answers.clear()
         if response.status == 200:
             state.robots = Protego.parse(response.text)
             delay = state.robots.crawl_delay(self._ua_token(name))
