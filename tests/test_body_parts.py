@@ -4,6 +4,9 @@ a body a CMS writes as a run of content elements is all of them."""
 
 from __future__ import annotations
 
+from lxml import html
+
+from crawler.extract.profiles.classwords import is_skipped
 from pipelines.clean import clean_article
 from pipelines.extract import extract_page
 
@@ -38,6 +41,23 @@ def test_a_lead_before_the_body_container_opens_the_body():
     body = body_of(page(f'<div class="article-intro"><p>{LEAD}</p></div>'))
     assert body.split("\n")[0] == LEAD
     assert body.count(LEAD) == 1
+
+
+def test_a_lead_deep_in_the_header_or_called_chapo_opens_the_body():
+    # A utility-class header nests the lead six levels below where it meets the body's branch.
+    deep = "".join("<div>" for _ in range(6)) + f'<p class="lead">{LEAD}</p>' + "</div>" * 6
+    assert body_of(page(deep)).split("\n")[0] == LEAD
+    assert body_of(page(f'<p class="af-chapo">{LEAD}</p>')).split("\n")[0] == LEAD
+    assert body_of(page(f'<p class="DefaultEinleitung">{LEAD}</p>')).split("\n")[0] == LEAD
+
+
+def test_a_field_whose_label_is_hidden_is_still_the_story():
+    # Drupal writes "field--label-hidden" on the field that holds the text; "hidden" alone hides.
+    field = f'<div class="node"><div class="field field--label-hidden">{BODY}</div></div>'
+    raw = page().replace(f'<div class="article-body">{BODY}</div>'.encode(), field.encode())
+    assert "고양시는 7일" in body_of(raw)
+    assert not is_skipped(html.fromstring('<div class="field field--label-hidden">x</div>'))
+    assert is_skipped(html.fromstring('<div class="field hidden">x</div>'))
 
 
 def test_a_teaser_list_of_links_or_a_block_after_the_body_stays_out():
