@@ -203,3 +203,21 @@ def test_prose_after_a_long_story_stays_out_its_intro_comes_in():
     assert "die bis in den Abend dauerte." in body
     assert "Missed the main event?" not in body
     assert "Instant access" not in body
+
+
+def test_long_paragraphs_beside_the_winning_container_are_the_story():
+    # de.starsinsider.com: the opening paragraphs stand as plain <p> beside the <div> that holds
+    # the rest; a <p> gets no score of its own, so only Readability's length rule brings it in.
+    opening = (
+        "<p>고양시는 올해 처음으로 시민 참여 예산 제도를 도입해 주민이 직접 사업을 제안하고 "
+        "투표로 결정하도록 했다. 시는 제안된 사업 가운데 스무 건을 골라 내년 예산에 반영한다. "
+        "참여한 시민은 모두 삼천 명을 넘었다</p>"
+    )
+    linked = f'<p><a href="/news/9">{"다른 기사 제목입니다 " * 6}</a></p>'
+    raw = f"""<html><head><title>시민 참여 예산</title></head><body>
+    <h1>시민 참여 예산</h1><div class="news-main-text">{opening}{linked}
+    <div>{BODY}{BODY}</div></div><footer>ⓒ 고양신문</footer></body></html>""".encode()
+    body = body_of(raw)
+    assert body.startswith("고양시는 올해 처음으로")
+    assert "고양시는 7일" in body
+    assert "다른 기사 제목" not in body

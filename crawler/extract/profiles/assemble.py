@@ -39,8 +39,13 @@ def _joins(sibling: Node, top: Node, threshold: float) -> bool:
         return True  # plain prose beside the winner: the body split over several containers
     prose = sibling.chars - sibling.links
     if sibling.el.tag == "p":
+        # Readability's rule for a paragraph beside the winner: long and hardly linked, or
+        # short, unlinked and a sentence. (A <p> receives no score of its own, so the prose
+        # block test above never holds for it.)
+        if prose > 80:
+            return sibling.link_density < 0.25
         text = (sibling.el.text_content() or "").strip()
-        return 0 < prose <= 80 and sibling.links == 0 and text.endswith((".", "다.", "。"))
+        return 0 < prose and sibling.links == 0 and text.endswith((".", "다.", "。"))
     return False
 
 
