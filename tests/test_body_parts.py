@@ -221,3 +221,19 @@ def test_long_paragraphs_beside_the_winning_container_are_the_story():
     assert body.startswith("고양시는 올해 처음으로")
     assert "고양시는 7일" in body
     assert "다른 기사 제목" not in body
+
+
+def test_a_plain_paragraph_before_the_bodys_branch_is_its_intro():
+    # muffinrezept.net: the intro <p> stands two levels above the container of the steps; the
+    # climb takes prose blocks beside the branch, and a <p> is one though it has no score.
+    intro = (
+        "<p>고양시는 올해 처음으로 시민 참여 예산 제도를 도입해 주민이 직접 사업을 제안하고 "
+        "투표로 결정하도록 했다. 시는 제안된 사업 가운데 스무 건을 골라 내년 예산에 반영한다. "
+        "참여한 시민은 모두 삼천 명을 넘었다</p>"
+    )
+    raw = f"""<html><head><title>시민 참여 예산</title></head><body>
+    <h1>시민 참여 예산</h1><div class="recipe">{intro}<div class="box"><div class="steps">
+    {BODY}{BODY}</div></div></div><footer>ⓒ 고양신문</footer></body></html>""".encode()
+    body = body_of(raw)
+    assert body.startswith("고양시는 올해 처음으로")
+    assert "고양시는 7일" in body
