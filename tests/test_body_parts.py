@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from lxml import html
 
+from crawler.extract.profiles import density
 from crawler.extract.profiles.classwords import is_skipped
 from pipelines.clean import clean_article
 from pipelines.extract import extract_page
@@ -237,3 +238,16 @@ def test_a_plain_paragraph_before_the_bodys_branch_is_its_intro():
     body = body_of(raw)
     assert body.startswith("고양시는 올해 처음으로")
     assert "고양시는 7일" in body
+
+
+def test_a_widget_whose_class_and_id_say_post_does_not_win_over_the_story():
+    # gizmeo.eu: "post-ratings" on class and id scores +50 on its words with 27 characters,
+    # more than a story of a few short paragraphs without commas.
+    ratings = '<div class="post-ratings" id="post-ratings-1">평점 4.5점 투표 12명 별점을 눌러 이 기사를 평가해 주세요</div>'
+    three = "".join(
+        f"<p>고양시는 {i}일 시청에서 열린 회의에서 내년 예산안을 발표했다. 시민들은 환영했다.</p>"
+        for i in (1, 2, 3)
+    )
+    doc = html.fromstring(f'<html><body><div class="wrap">{three}{ratings}</div></body></html>')
+    winner = density._winner(density.measure(doc.find("body")))
+    assert winner is not None and winner.el.get("class") == "wrap"

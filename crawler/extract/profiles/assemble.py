@@ -112,7 +112,7 @@ def _is_prose_block(node: Node) -> bool:
 
 # How far above the body's container prose blocks beside its branch are looked for, and below
 # how much prose a body also takes the prose blocks that follow its branch.
-CLIMB_REACH = 6
+CLIMB_REACH = 8
 CLIMB_SHORT = 1500
 
 
