@@ -4,6 +4,10 @@ a body a CMS writes as a run of content elements is all of them."""
 
 from __future__ import annotations
 
+from lxml import html
+
+from crawler.extract.profiles import density
+from crawler.extract.profiles.classwords import is_skipped
 from pipelines.clean import clean_article
 from pipelines.extract import extract_page
 
@@ -38,6 +42,23 @@ def test_a_lead_before_the_body_container_opens_the_body():
     body = body_of(page(f'<div class="article-intro"><p>{LEAD}</p></div>'))
     assert body.split("\n")[0] == LEAD
     assert body.count(LEAD) == 1
+
+
+def test_a_lead_deep_in_the_header_or_called_chapo_opens_the_body():
+    # A utility-class header nests the lead six levels below where it meets the body's branch.
+    deep = "".join("<div>" for _ in range(6)) + f'<p class="lead">{LEAD}</p>' + "</div>" * 6
+    assert body_of(page(deep)).split("\n")[0] == LEAD
+    assert body_of(page(f'<p class="af-chapo">{LEAD}</p>')).split("\n")[0] == LEAD
+    assert body_of(page(f'<p class="DefaultEinleitung">{LEAD}</p>')).split("\n")[0] == LEAD
+
+
+def test_a_field_whose_label_is_hidden_is_still_the_story():
+    # Drupal writes "field--label-hidden" on the field that holds the text; "hidden" alone hides.
+    field = f'<div class="node"><div class="field field--label-hidden">{BODY}</div></div>'
+    raw = page().replace(f'<div class="article-body">{BODY}</div>'.encode(), field.encode())
+    assert "고양시는 7일" in body_of(raw)
+    assert not is_skipped(html.fromstring('<div class="field field--label-hidden">x</div>'))
+    assert is_skipped(html.fromstring('<div class="field hidden">x</div>'))
 
 
 def test_a_teaser_list_of_links_or_a_block_after_the_body_stays_out():
@@ -183,3 +204,50 @@ def test_prose_after_a_long_story_stays_out_its_intro_comes_in():
     assert "die bis in den Abend dauerte." in body
     assert "Missed the main event?" not in body
     assert "Instant access" not in body
+
+
+def test_long_paragraphs_beside_the_winning_container_are_the_story():
+    # de.starsinsider.com: the opening paragraphs stand as plain <p> beside the <div> that holds
+    # the rest; a <p> gets no score of its own, so only Readability's length rule brings it in.
+    opening = (
+        "<p>고양시는 올해 처음으로 시민 참여 예산 제도를 도입해 주민이 직접 사업을 제안하고 "
+        "투표로 결정하도록 했다. 시는 제안된 사업 가운데 스무 건을 골라 내년 예산에 반영한다. "
+        "참여한 시민은 모두 삼천 명을 넘었다</p>"
+    )
+    linked = f'<p><a href="/news/9">{"다른 기사 제목입니다 " * 6}</a></p>'
+    raw = f"""<html><head><title>시민 참여 예산</title></head><body>
+    <h1>시민 참여 예산</h1><div class="news-main-text">{opening}{linked}
+    <div>{BODY}{BODY}</div></div><footer>ⓒ 고양신문</footer></body></html>""".encode()
+    body = body_of(raw)
+    assert body.startswith("고양시는 올해 처음으로")
+    assert "고양시는 7일" in body
+    assert "다른 기사 제목" not in body
+
+
+def test_a_plain_paragraph_before_the_bodys_branch_is_its_intro():
+    # muffinrezept.net: the intro <p> stands two levels above the container of the steps; the
+    # climb takes prose blocks beside the branch, and a <p> is one though it has no score.
+    intro = (
+        "<p>고양시는 올해 처음으로 시민 참여 예산 제도를 도입해 주민이 직접 사업을 제안하고 "
+        "투표로 결정하도록 했다. 시는 제안된 사업 가운데 스무 건을 골라 내년 예산에 반영한다. "
+        "참여한 시민은 모두 삼천 명을 넘었다</p>"
+    )
+    raw = f"""<html><head><title>시민 참여 예산</title></head><body>
+    <h1>시민 참여 예산</h1><div class="recipe">{intro}<div class="box"><div class="steps">
+    {BODY}{BODY}</div></div></div><footer>ⓒ 고양신문</footer></body></html>""".encode()
+    body = body_of(raw)
+    assert body.startswith("고양시는 올해 처음으로")
+    assert "고양시는 7일" in body
+
+
+def test_a_widget_whose_class_and_id_say_post_does_not_win_over_the_story():
+    # gizmeo.eu: "post-ratings" on class and id scores +50 on its words with 27 characters,
+    # more than a story of a few short paragraphs without commas.
+    ratings = '<div class="post-ratings" id="post-ratings-1">평점 4.5점 투표 12명 별점을 눌러 이 기사를 평가해 주세요</div>'
+    three = "".join(
+        f"<p>고양시는 {i}일 시청에서 열린 회의에서 내년 예산안을 발표했다. 시민들은 환영했다.</p>"
+        for i in (1, 2, 3)
+    )
+    doc = html.fromstring(f'<html><body><div class="wrap">{three}{ratings}</div></body></html>')
+    winner = density._winner(density.measure(doc.find("body")))
+    assert winner is not None and winner.el.get("class") == "wrap"

@@ -39,8 +39,10 @@ def _joins(sibling: Node, top: Node, threshold: float) -> bool:
         return True  # plain prose beside the winner: the body split over several containers
     prose = sibling.chars - sibling.links
     if sibling.el.tag == "p":
+        # Readability's rule for a paragraph beside the winner: long and hardly linked (the
+        # prose block test above), or short, unlinked and a sentence.
         text = (sibling.el.text_content() or "").strip()
-        return 0 < prose <= 80 and sibling.links == 0 and text.endswith((".", "다.", "。"))
+        return 0 < prose and sibling.links == 0 and text.endswith((".", "다.", "。"))
     return False
 
 
@@ -96,13 +98,21 @@ def _repeated_blocks(best: Node) -> list[Node] | None:
     return None
 
 
+# Paragraph tags get no score of their own (they give it to their parents), yet are prose.
+_PROSE_TAGS = frozenset({"p", "blockquote", "pre"})
+
+
 def _is_prose_block(node: Node) -> bool:
-    return node.scored and node.chars - node.links > 80 and node.link_density < 0.25
+    return (
+        (node.scored or node.el.tag in _PROSE_TAGS)
+        and node.chars - node.links > 80
+        and node.link_density < 0.25
+    )
 
 
 # How far above the body's container prose blocks beside its branch are looked for, and below
 # how much prose a body also takes the prose blocks that follow its branch.
-CLIMB_REACH = 6
+CLIMB_REACH = 8
 CLIMB_SHORT = 1500
 
 

@@ -39,6 +39,7 @@ CONTAINERS = frozenset(
 )
 TIGHTEN_SHARE, TIGHTEN_SCORE = 0.75, 0.6
 MIN_PARAGRAPH = 25  # characters outside links: a shorter text is a label, a menu item, a date
+MIN_WINNER = 50  # characters of prose (a Korean sentence or two)
 TAG_BONUS = {"div": 5, "article": 8, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
              "ol": -3, "ul": -3, "dl": -3, "dd": -3, "li": -3, "th": -5}  # fmt: skip
 _COMMAS = re.compile(r"[,，、]")
@@ -213,7 +214,10 @@ def _winner(top: Node, widen: bool = True) -> Node | None:
         return None
     # No "only child wins for its parent" step (Readability has one): the walk does not see
     # skipped siblings, so a parent that looks like a mere wrapper may hold the whole page.
-    best = max(candidates, key=lambda n: n.score)
+    # A widget whose class and id words both say "post" (a ratings bar, a byline box) scores
+    # like a story on their bonus alone: a winner holds at least a few sentences when any does.
+    worthy = [n for n in candidates if n.chars - n.links >= MIN_WINNER] or candidates
+    best = max(worthy, key=lambda n: n.score)
     # A winner whose prose sits almost all in one scored child is that child plus its header
     # (section label, headline, byline): the child is the body.
     while True:

@@ -143,12 +143,14 @@ def best_body(doc: html.HtmlElement, named_first: tuple = ()) -> density.Body | 
 # "sub"/"deck" classes, which name the subtitle (stored on its own, see `deck`).
 LEAD = ClassContains(
     ("intro", "teaser", "summary", "excerpt", "standfirst", "abstract", "lead", "lede", "perex",
-     "chapeau", "leader"),
+     "chapeau", "leader", "chapo", "einleitung", "Einleitung"),
 )  # fmt: skip
 _LEAD_NEVER = frozenset({"nav", "footer", "aside", "form", "a", "li", "button", "figcaption"})
 MIN_LEAD, MAX_LEAD = 40, 1500  # characters (a Korean sentence is short)
 _SENTENCE_END = (".", "!", "?", "…", '"', "“", "”", "»", "«", ")", ":")
-LEAD_REACH = 4  # levels up from the body and from the lead to where their branches meet
+LEAD_REACH = (
+    9  # levels up from body and lead to where their branches meet (utility-class headers nest deep)
+)
 
 
 def _linked(el: html.HtmlElement) -> bool:
