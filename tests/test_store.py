@@ -97,6 +97,7 @@ def test_resave_unchanged_changes_nothing(store):
 
 def test_resave_edited_updates_row_and_reindexes_fts(store, monkeypatch):
     article_id, _ = store.save_article(article("https://a.kr/1"))
+    first = dedup.load_signature(store.db, article_id)  # remembered: the edit must not get it
     calls = []
     monkeypatch.setattr(fts, "delete_article", lambda db, i: calls.append(("delete", i)))
     monkeypatch.setattr(
@@ -110,6 +111,7 @@ def test_resave_edited_updates_row_and_reindexes_fts(store, monkeypatch):
     assert store.article(article_id)["body"] == OTHER
     assert calls == [("delete", article_id), ("index", article_id, OTHER)]
     assert dedup.load_signature(store.db, article_id).jaccard(minhash.signature(OTHER)) == 1.0
+    assert first.jaccard(minhash.signature(OTHER)) < 1.0
     assert counts(store)["dedup_bands"] == minhash.BANDS
 
 
