@@ -92,10 +92,13 @@ def is_html(response: Response) -> bool:
     return not ctype or ctype.startswith(HTML_TYPES)
 
 
+_JOIN_PARSES = re.compile(r"/\.|[\\\t\n\r]")  # dot segments, backslashes, what urlsplit strips
+
+
 def _joined(base: str, origin: str, href: str) -> str:
     """urljoin(base, href), without its parse for the common "/path?query" link: a list page
     gives a hundred links, and urljoin was a tenth of the spider's time (bench/crawl.py)."""
-    if href[0] == "/" and not href.startswith("//") and "/." not in href and "\\" not in href:
+    if href[0] == "/" and not href.startswith("//") and not _JOIN_PARSES.search(href):
         return origin + href
     return urljoin(base, href)
 

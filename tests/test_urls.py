@@ -66,6 +66,8 @@ def test_links_join_as_urljoin_does():
         "http://host.kr/abs#frag",
         "/p?q=1#top",
         "/back\\slash",
+        "/a\nb\tc",
+        "/a b;p?q=/./x",
     ]
     for base in bases:
         parts = urlsplit(base)
