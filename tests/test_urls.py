@@ -86,6 +86,9 @@ def test_same_site_reads_the_host_as_urlsplit_does():
         "http://[::1]:80/x",
         "http://m.host.kr",
         "ftp://host.kr/x",
+        "http://host.kr?x=1",
+        "http://news.host.kr#top",
+        "http://other.kr?r=host.kr",
     ]:
         assert same_site(url, "host.kr") == same_site(
             "http://" + (urlsplit(url).hostname or "") + "/", "host.kr"

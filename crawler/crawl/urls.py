@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -69,10 +70,15 @@ def canonical_url(url: str) -> str:
     return canonicalize_url(stripped, keep_fragments=False)
 
 
+# What only urlsplit reads right in a netloc: userinfo, an IPv6 literal, a query or fragment
+# straight after the host ("http://x.kr?p=1").
+_NETLOC_PARSES = re.compile(r"[@\[?#]")
+
+
 def same_site(url: str, host: str) -> bool:
     """True when url is on host or one of its subdomains (www. and m. variants included)."""
     netloc = url.split("/", 3)[2] if url.startswith(("http://", "https://")) else ""
-    if netloc and "@" not in netloc and "[" not in netloc:  # every link of every page: no parse
+    if netloc and not _NETLOC_PARSES.search(netloc):  # every link of every page: no parse
         other = netloc.partition(":")[0].lower()
     else:
         other = (urlsplit(url).hostname or "").lower()
