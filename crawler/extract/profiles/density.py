@@ -202,8 +202,8 @@ def best_body(doc: html.HtmlElement) -> Body | None:
 
 def release(top: Node) -> None:
     """Break the tree's parent/child cycles. Each Node holds an lxml element, and an element
-    keeps its whole document alive: left to the cyclic collector, a crawl kept the trees of
-    hundreds of pages in memory between its rare full collections (bench/crawl.py)."""
+    keeps its whole document alive: left to the cyclic collector, each page's tree waited for
+    the next full collection (most of a crawl's cyclic garbage, bench/crawl.py)."""
     for node in list(_walk(top)):
         node.children = []
 
