@@ -89,12 +89,17 @@ def is_skipped(el: html.HtmlElement, by_class: bool = True) -> bool:
     return kind is not None and not blocks.prose_despite(el, kind)
 
 
+# A layout's modifier classes say what the page around the article holds ("layout-container
+# has-sidebar", "page with-comments", "no-header"): they name the wrapper, not furniture.
+_MODIFIERS = re.compile(r"(?<![a-z0-9_-])(?:has|with|without|no)-[a-z0-9_-]+")
+
+
 @functools.lru_cache(maxsize=8192)
 def _furniture_words(cls: str, ident: str) -> str | None:
     """The furniture kind that class and id words announce ("unlikely" for Readability's
     words, else a boilerplate kind), or None. Cached: a page repeats its classes on every card
     of a list and a site on every page, and the regexes were a third of the walk."""
-    words = f"{cls} {ident}".lower()
+    words = _MODIFIERS.sub(" ", f"{cls} {ident}".lower())
     if UNLIKELY.search(words) and not MAYBE.search(words):
         return "unlikely"
     return boilerplate.words_kind(words)

@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from lxml import html
 
+from crawler.extract.profiles import headline
 from crawler.extract.profiles.assemble import body_of
 from crawler.extract.profiles.classwords import (
     class_weight,
@@ -218,6 +219,7 @@ def _winner(top: Node, widen: bool = True) -> Node | None:
     # like a story on their bonus alone: a winner holds at least a few sentences when any does.
     worthy = [n for n in candidates if n.chars - n.links >= MIN_WINNER] or candidates
     best = max(worthy, key=lambda n: n.score)
+    best = headline.near_headline(top, best, worthy)
     # A winner whose prose sits almost all in one scored child is that child plus its header
     # (section label, headline, byline): the child is the body.
     while True:

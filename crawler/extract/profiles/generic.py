@@ -90,7 +90,7 @@ META_AUTHOR = ("article:author", "author", "dable:author", "byl", "dc.creator", 
 BODY_CLASSES = (
     "article-body", "article_body", "articleBody", "news_body", "entry-content", "post-content",
     "td-post-content", "article-content", "article_content", "news-content", "view_content",
-    "view-content", "read_body", "art_body", "cont_view",
+    "read_body", "art_body", "cont_view",
 )  # fmt: skip
 BODY_IDS = (
     "article-view-content-div", "articleBody", "article_body", "articleText", "news_body_area",
@@ -127,15 +127,22 @@ def best_body(doc: html.HtmlElement, named_first: tuple = ()) -> density.Body | 
     """The body a profile's XPaths (`named_first`) or the generic ones name, unless text
     density finds far more prose elsewhere (crawler/extract/profiles/density.py)."""
     named = first_body(doc, named_first) or first_body(doc, BODY)
-    if named is not None and STRING_LENGTH(named.element) >= SURE_BODY:
-        return named
+    prose = 0.0
+    if named is not None:
+        prose = STRING_LENGTH(named.element) - _link_chars(named.element)
+        if prose >= SURE_BODY:
+            return named
     guess = density.best_body(doc)
     if named is None or guess is None:
         return named or guess
     # A class word names the body on most sites, but "entry-content" also names a gallery
     # widget, and itemprop="articleBody" sits on the first paragraph of some templates: the
     # named element wins unless far more prose stands elsewhere.
-    return named if STRING_LENGTH(named.element) >= guess.prose / 2 else guess
+    return named if prose >= guess.prose / 2 else guess
+
+
+def _link_chars(el: html.HtmlElement) -> int:
+    return sum(len(a.text_content()) for a in el.iter("a"))
 
 
 # The lead ("Teaser", standfirst, intro) that many templates print between the headline and
