@@ -60,9 +60,15 @@ def test_the_headline_is_the_h1_that_the_title_repeats():
     assert found is not None and found.text == "고양시 내년 예산 3조 원 편성"
     # A section heading that only names the topic of the <title> is not the headline.
     doc = html.fromstring(
-        page("<h1>고양시 소식 - 우리 동네 고양시 뉴스 모음</h1>", title="고양시 소식")
+        page(
+            "<h1>고양시 소식 모음 안내 - 우리 동네 고양시 뉴스와 행사와 날씨</h1><h1>오늘의 날씨 정보</h1>",
+            title="고양시 소식 모음 안내",
+        )
     )
     assert headline.page_headline(measure(doc.find("body"))) is None
+    # A page's only <h1> is its headline, however its <title> words the story.
+    doc = html.fromstring(page("<h1>예산 3조 원 시대 연 고양시</h1>"))
+    assert headline.page_headline(measure(doc.find("body"))) is not None
 
 
 def test_a_drupal_teaser_list_called_view_content_is_not_the_body():

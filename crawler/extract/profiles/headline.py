@@ -28,7 +28,8 @@ def page_headline(top: Node) -> html.HtmlElement | None:
     head = _TITLE_PARTS.split(title)[0]
     if len(head) < 10:
         return None
-    for h1 in top.el.iter("h1"):
+    h1s = list(top.el.iter("h1"))
+    for h1 in h1s:
         text = " ".join(h1.text_content().split()).lower()
         if len(text) < 10:
             continue
@@ -36,6 +37,9 @@ def page_headline(top: Node) -> html.HtmlElement | None:
         # the <h1>: not a section heading that merely names the site's topic.
         if text[:40] in title or (head[:40] in text and len(text) < 2 * len(head)):
             return h1
+    # A page's only <h1> is its headline even when the <title> words it otherwise.
+    if len(h1s) == 1 and len(h1s[0].text_content().strip()) >= 10:
+        return h1s[0]
     return None
 
 
