@@ -73,6 +73,17 @@ def caption_lines(paragraphs: list[str]) -> set[int]:
     }
 
 
+_STORY_LINE = 200  # characters: a paragraph of the story, not a teaser's title or summary
+
+
+def _story_goes_on(marker: str, rest: list[str]) -> bool:
+    """After a "Related" / "Auch interessant" heading the story goes on when two more
+    paragraphs of it follow (a teaser box set inside the text); see boilerplate.ends_story."""
+    if boilerplate.ends_story(marker):
+        return False
+    return sum(len(line) >= _STORY_LINE for line in rest) >= 2
+
+
 def clean_paragraphs(article: dict, memory: LearnedLines | None = None) -> list[str]:
     captions = {img["caption"] for img in article.get("images", ()) if img.get("caption")}
     site = article.get("site")
@@ -81,9 +92,17 @@ def clean_paragraphs(article: dict, memory: LearnedLines | None = None) -> list[
     paragraphs = drop_title_block(list(article.get("paragraphs", ())), article.get("title"))
     learned = memory.learned(site, paragraphs) if memory is not None else set()
     marked_captions = caption_lines(paragraphs)
+    skipping = False
     for i, line in enumerate(paragraphs):
         if boilerplate.is_tail_marker(line):
-            break  # galleries, related lists and comment forms follow; none of it is article
+            if not _story_goes_on(line, paragraphs[i + 1 :]):
+                break  # galleries, related lists and comment forms follow; none of it is article
+            skipping = True  # a box of teasers inside the story: its short lines go
+            continue
+        if skipping:
+            if len(line) < _STORY_LINE:
+                continue
+            skipping = False
         if line in seen:
             continue  # a block printed twice on one page (DESIGN.md §5)
         seen.add(line)

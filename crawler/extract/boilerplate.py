@@ -249,6 +249,17 @@ def is_tail_marker(line: str) -> bool:
     return line in TAIL_MARKERS or line.rstrip(":.… ").lower() in WESTERN_TAIL_MARKERS
 
 
+_COMMENT_MARKERS = frozenset({"comments", "leave a reply", "kommentare"})
+
+
+def ends_story(marker: str) -> bool:
+    """A tail heading after which nothing of the story comes: a Korean one (관련기사, 많이 본
+    뉴스: the layout always puts them last) or the comments'. A Western "Related" box may
+    stand inside the text."""
+    line = marker.strip(" []<>【】·•-")
+    return line in TAIL_MARKERS or line.rstrip(":.… ").lower() in _COMMENT_MARKERS
+
+
 def dom_token_kind(tokens: set[str]) -> str | None:
     """The kind whose class/id word appears among an element's tokens, or None."""
     for kind, words in DOM_WORDS.items():
