@@ -117,3 +117,17 @@ def test_a_wrapper_that_has_a_sidebar_is_not_the_sidebar():
     body = stored(raw)
     assert "고양시는 1일" in body and "고양시는 8일" in body
     assert "많이 본" not in body
+
+
+def test_a_body_blogger_writes_into_a_script_template_and_a_noscript_is_read():
+    # The named body's text is all in a <script type="text/template"> and its <noscript> copy:
+    # measured with them, it looked like a long body and was pruned to nothing.
+    story = "".join(STORY)
+    raw = page(
+        '<div class="post"><h1>고양시 내년 예산 3조 원 편성</h1>'
+        f'<div class="post-body" itemprop="articleBody"><script type="text/template">{story}'
+        f"</script><noscript>{story}</noscript></div></div>"
+        '<div class="blog-info"><p>고양신문은 고양시의 소식을 전하는 지역 신문입니다. 시정과 의회, 학교와 마을의 이야기를 매일 전하며, 독자 여러분의 제보와 의견을 언제나 기다립니다.</p></div>'
+    )
+    body = stored(raw)
+    assert "고양시는 1일" in body and "고양시는 8일" in body

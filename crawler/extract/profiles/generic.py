@@ -129,7 +129,7 @@ def best_body(doc: html.HtmlElement, named_first: tuple = ()) -> density.Body | 
     named = first_body(doc, named_first) or first_body(doc, BODY)
     prose = 0.0
     if named is not None:
-        prose = STRING_LENGTH(named.element) - _link_chars(named.element)
+        prose = visible_length(named.element) - _link_chars(named.element)
         if prose >= SURE_BODY:
             return named
     guess = density.best_body(doc)
@@ -139,6 +139,16 @@ def best_body(doc: html.HtmlElement, named_first: tuple = ()) -> density.Body | 
     # widget, and itemprop="articleBody" sits on the first paragraph of some templates: the
     # named element wins unless far more prose stands elsewhere.
     return named if prose >= guess.prose / 2 else guess
+
+
+_UNSEEN = ("script", "style", "template", "noscript")
+
+
+def visible_length(el: html.HtmlElement) -> int:
+    """The element's text length without what a browser does not show in it: Blogger writes
+    the post into a <script type="text/template"> and a <noscript> inside its articleBody."""
+    hidden = sum(len(s.text_content()) for s in el.iter(*_UNSEEN))
+    return int(STRING_LENGTH(el)) - hidden
 
 
 def _link_chars(el: html.HtmlElement) -> int:
@@ -205,6 +215,6 @@ def first_body(doc: html.HtmlElement, exprs: tuple[etree.XPath, ...]) -> density
     """The first element a body XPath selects that holds text."""
     for xp in exprs:
         for el in xp(doc):
-            if STRING_LENGTH(el) >= MIN_BODY_TEXT:
+            if visible_length(el) >= MIN_BODY_TEXT:
                 return density.Body(el, el)
     return None
