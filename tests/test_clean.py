@@ -396,3 +396,15 @@ def test_western_dates_figure_captions_and_lead_ins_are_boilerplate_lines():
 def test_an_author_box_heading_ends_the_article():
     text = ["Fische empfinden Schmerz, sagen Forscher.", "Über den Autor", "Christoph angelt."]
     assert clean_article(article(text))["body"] == text[0]
+
+
+def test_newsletter_and_paywall_pleas_are_tipoff_lines():
+    for line in (
+        "Never miss the latest news by signing up to our newsletter today!",
+        "Receive our monthly newsletter to stay on top of the latest articles.",
+        "Subscribe now to our eNATION edition for the full story.",
+        "If you’re seeing this message but you’re already a subscriber, you can log in.",
+    ):
+        assert boilerplate.line_kind(line) == boilerplate.TIPOFF, line
+    line = "The club said 2,000 members had signed the petition its newsletter printed."
+    assert boilerplate.line_kind(line) is None

@@ -154,6 +154,13 @@ WESTERN_LINE_RULES: tuple[LineRule, ...] = (
         r"we want to hear what you think\b.*|submit (?:a|your) letter\b.*)\s*[:.!]*$",
         80,
     ),
+    # Newsletter and paywall pleas inside a line: "Never miss … by signing up to our newsletter".
+    _rule(
+        TIPOFF,
+        r"\bsign(?:ing)? up (?:to|for) (?:our|the)\b.{0,40}newsletter|receive our (?:\w+ )?"
+        r"newsletter|\bsubscribe now to\b|\bplease subscribe\b|\balready a subscriber\b",
+        200,
+    ),
     # A page's own metadata labels left as a line: "Aktualisiert:", "Last Modified:".
     _rule(
         CREDIT,
