@@ -372,3 +372,39 @@ def test_an_ad_label_leading_a_line_marks_the_line():
     ):
         assert boilerplate.line_kind(line) == boilerplate.AD, line
     assert boilerplate.line_kind("Werbungskosten können von der Steuer abgesetzt werden.") is None
+
+
+def test_western_dates_figure_captions_and_lead_ins_are_boilerplate_lines():
+    for kind, line in (
+        (boilerplate.DATELINE, "Publiziert: 03.04.2020, 12:35"),
+        (boilerplate.DATELINE, "Aktualisiert am 17.01.2021."),
+        (boilerplate.DATELINE, "23.10.2018"),
+        (boilerplate.CAPTION, "Abbildung 4: klassische Schwachschicht."),
+        (boilerplate.CAPTION, "Figure 2: Snow depth on the glacier"),
+        (boilerplate.RELATED, "À lire aussi » Ballonnements, lourdeurs"),
+        (boilerplate.RELATED, "Dowiedz się więcej: Kto jak głosował?"),
+        (boilerplate.RELATED, "Lesen Sie hier: Spielabbruch in der Kreisliga"),
+    ):
+        assert boilerplate.line_kind(line) == kind, line
+    for line in (
+        "Am 03.04.2020 hat der Rat beschlossen, die Schulen zu schließen.",
+        "Abbildung 4 zeigt die klassische Schwachschicht im Profil.",
+    ):
+        assert boilerplate.line_kind(line) is None, line
+
+
+def test_an_author_box_heading_ends_the_article():
+    text = ["Fische empfinden Schmerz, sagen Forscher.", "Über den Autor", "Christoph angelt."]
+    assert clean_article(article(text))["body"] == text[0]
+
+
+def test_newsletter_and_paywall_pleas_are_tipoff_lines():
+    for line in (
+        "Never miss the latest news by signing up to our newsletter today!",
+        "Receive our monthly newsletter to stay on top of the latest articles.",
+        "Subscribe now to our eNATION edition for the full story.",
+        "If you’re seeing this message but you’re already a subscriber, you can log in.",
+    ):
+        assert boilerplate.line_kind(line) == boilerplate.TIPOFF, line
+    line = "The club said 2,000 members had signed the petition its newsletter printed."
+    assert boilerplate.line_kind(line) is None

@@ -50,3 +50,31 @@ def test_empty_or_broken_bytes_are_not_articles(raw: bytes) -> None:
     with pytest.raises(NotAnArticle) as caught:
         extract_page(raw, "http://x.kr/news/articleView.html?idxno=1", {})
     assert caught.value.reason in {"broken_html", "no_title", "no_body"}
+
+
+_STORY = "<p>" + "시의회는 9일 본회의를 열어 내년도 예산안을 의결했다. " * 8 + "</p>"
+
+
+def test_prune_drops_small_widgets_a_named_body_nests_by_their_furniture_words() -> None:
+    # An author box, a tag list and a print button inside "entry-content": DOM_WORDS miss them
+    # ("post-author", "mvp-post-tags", "wprm-recipe-print"), the density walk's words do not.
+    root = body(
+        _STORY + "<div class='post-author'><p><strong>Über den Autor</strong></p>"
+        "<p>Christoph schreibt hier über das Angeln.</p></div>"
+        "<div class='mvp-post-tags'><span>Related Topics</span><a href='/t'>Games</a></div>"
+        "<p><a class='wprm-recipe-print'>Rezept drucken</a></p>"
+    )
+    blocks.prune(root)
+    assert blocks.text_blocks(root) == [_STORY[3:-4].strip()]
+
+
+def test_prune_keeps_story_sections_whose_class_names_an_ad_slot_or_a_toc_entry() -> None:
+    # "TestReport__Section--Ads", id "TOC_TITLE_2": sections of the story that carry an ad slot
+    # or a table-of-contents anchor; their prose is text. A section past a share of the body
+    # is never a widget either.
+    root = body(
+        _STORY + "<section class='TestReport__Section--Ads'>" + _STORY + "</section>"
+        "<div class='content_body' id='TOC_TITLE_2'>" + _STORY + "</div>" + _STORY * 4
+    )
+    blocks.prune(root)
+    assert len(blocks.text_blocks(root)) == 7

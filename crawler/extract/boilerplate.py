@@ -124,8 +124,9 @@ WESTERN_LINE_RULES: tuple[LineRule, ...] = (
         RELATED,
         r"^(?:lea(?: también| más)?|vea también|le puede interesar|puedes ver|mira|mire|"
         r"veja também|leia também|read more|read also|also read|see also|auch lesen|"
-        r"lesen sie auch|mehr themen|zum weiterlesen|à lire aussi|lire aussi|leggi anche|"
-        r"czytaj (?:też|także|więcej)|zobacz (?:też|także))\s*[:：]\s*.{0,160}$",
+        r"lesen sie (?:auch|hier)|mehr themen|zum weiterlesen|à lire aussi|lire aussi|"
+        r"leggi anche|czytaj (?:też|także|więcej)|zobacz (?:też|także)|dowiedz się więcej)"
+        r"\s*[:：»]\s*.{0,160}$",
         200,
     ),
     _rule(
@@ -153,6 +154,13 @@ WESTERN_LINE_RULES: tuple[LineRule, ...] = (
         r"we want to hear what you think\b.*|submit (?:a|your) letter\b.*)\s*[:.!]*$",
         80,
     ),
+    # Newsletter and paywall pleas inside a line: "Never miss … by signing up to our newsletter".
+    _rule(
+        TIPOFF,
+        r"\bsign(?:ing)? up (?:to|for) (?:our|the)\b.{0,40}newsletter|receive our (?:\w+ )?"
+        r"newsletter|\bsubscribe now to\b|\bplease subscribe\b|\balready a subscriber\b",
+        200,
+    ),
     # A page's own metadata labels left as a line: "Aktualisiert:", "Last Modified:".
     _rule(
         CREDIT,
@@ -160,6 +168,15 @@ WESTERN_LINE_RULES: tuple[LineRule, ...] = (
         r"quellenangaben)\s*:?\s*$",
         30,
     ),
+    # "Publiziert: 03.04.2020, 12:35", "Aktualisiert am 17.01.2021.", a bare "23.10.2018".
+    _rule(
+        DATELINE,
+        r"^(?:(?:aktualisiert|publiziert|veröffentlicht|updated|published)(?: am| on)?\s*:?\s*)?"
+        r"\d{1,2}\.\d{1,2}\.\d{2,4}(?:,?\s*\d{1,2}:\d{2}(?: uhr)?)?\.?$",
+        50,
+    ),
+    # "Abbildung 4: klassische Schwachschicht.", "Figure 2: …": a caption printed as text.
+    _rule(CAPTION, r"^(?:abbildung|abb\.|figure|fig\.)\s*\d{0,3}\s*:\s*\S", 250),
     _rule(AD, r"^[-–\s]*(?:anzeige|werbung|advertisement|publicité|pubblicità|reklama)[-–\s:]*$"),
     # "ANZEIGE - Heute mal …", "*Werbung. Dieser Beitrag enthält …", "Anzeige, enthält
     # Affiliate Links": the ad label leading a line of its own.
@@ -241,6 +258,7 @@ WESTERN_TAIL_MARKERS: frozenset[str] = frozenset({
     "you might also like", "comments", "leave a reply", "auch interessant", "kommentare",
     "das könnte sie auch interessieren", "das könnte dich auch interessieren", "weitere artikel",
     "ähnliche artikel", "ähnliche beiträge", "à lire aussi", "leggi anche", "czytaj także",
+    "über den autor", "über die autorin", "about the author",
 })  # fmt: skip
 
 

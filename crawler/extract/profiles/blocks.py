@@ -7,6 +7,7 @@ not. Legacy Korean CMSes put the whole article in one cell separated by `<br>`, 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import urljoin
@@ -38,6 +39,7 @@ def prune(
     doomed: list[html.HtmlElement] = []
     for xp in remove:
         doomed.extend(xp(root))
+    total = -1  # characters under root, counted once a furniture word asks
     for el in root.iterdescendants():
         if not isinstance(el.tag, str):
             doomed.append(el)  # comments and processing instructions
@@ -49,9 +51,42 @@ def prune(
             and not prose_despite(el, kind)
         ):
             doomed.append(el)
+        elif by_class and (word := _furniture_word(el.get("class") or "", el.get("id") or "")):
+            if total < 0:
+                total = len(root.text_content())
+            if _small_widget(el, word, total):
+                doomed.append(el)
     for el in doomed:
         if el is not root and el.getparent() is not None:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
+
+
+@functools.lru_cache(maxsize=8192)
+def _furniture_word(cls: str, ident: str) -> str | None:
+    """The word of classwords.BODY_FURNITURE in an element's class and id ("author-box",
+    "post-tags", "sharedaddy"), or None. Cached: a site repeats its classes on every page."""
+    if not cls and not ident:
+        return None
+    # Imported here: classwords reads prose_despite from this module.
+    from crawler.extract.profiles.classwords import BODY_FURNITURE
+
+    found = BODY_FURNITURE.search(f"{cls} {ident}".lower())
+    return found.group(0) if found else None
+
+
+# Furniture words that some templates also put on a section of the story ("TestReport__
+# Section--Ads", "content_body" with id "TOC_TITLE_2"): there, prose says it is text.
+_LOOSE_WORDS = ("ad", "ads", "advert", "toc", "shar")
+_MAX_WIDGET_SHARE = 0.3  # as classwords.MAX_FURNITURE_SHARE for an assembled body
+
+
+def _small_widget(el: html.HtmlElement, word: str, total: int) -> bool:
+    """True for a widget that themes nest in the named body container ("entry-content" holding
+    an author box, a tag list, a share bar): the density walk's BODY_FURNITURE rule
+    (assemble.py), for bodies that a class or id names. A small part of the body only."""
+    if len(el.text_content()) >= _MAX_WIDGET_SHARE * total:
+        return False
+    return not (word.startswith(_LOOSE_WORDS) and prose_despite(el, boilerplate.AD))
 
 
 def link_density(root: html.HtmlElement) -> float:
