@@ -109,18 +109,19 @@ def extract_page(
     `url` of the result is the page's identity (`page_identity`); when it differs from the URL
     the page was fetched at, `aliases` lists that one."""
     web = url.startswith(("http://", "https://"))
+    link = None
     if web:
         link = verdict.judge_url(url)
         if link.sure and not link.is_article:
             raise _reject(link, url)  # before decoding: a print or list URL costs nothing
     text, _codec = decode_html(body, headers, override=charset)
     doc = parse_html(text)
-    cheap = verdict.judge_page(doc, url)
+    cheap = verdict.judge_page(doc, url, link=link)
     if not cheap.is_article:
         raise _reject(cheap, url)
     chosen = profiles.detect(doc, text, url) if profile == "auto" else profiles.get(profile)
     article = chosen.extract(doc, url)
-    found = verdict.judge_page(doc, url, article)
+    found = verdict.judge_page(doc, url, article, screened=True)
     if not found.is_article:
         raise _reject(found, url)
     for key in INTERNAL_KEYS:

@@ -179,17 +179,28 @@ def metadata_signals(doc: html.HtmlElement) -> dict[str, object]:
     }
 
 
-def judge_page(doc: html.HtmlElement, url: str, article: dict | None = None) -> Verdict:
+def judge_page(
+    doc: html.HtmlElement,
+    url: str,
+    article: dict | None = None,
+    *,
+    link: Verdict | None = None,
+    screened: bool = False,
+) -> Verdict:
     """The page's verdict: before extraction (`article` None) only what is cheap to read; after
-    it, the article's own evidence. A page is rejected when `kind` is not "article"."""
-    web = url.startswith(("http://", "https://"))
-    if web:
-        link = judge_url(url)
-        if link.sure and link.kind != ARTICLE:
-            return link
-    for head in _title_heads(doc):
-        if _is_static_title(head):
-            return Verdict(STATIC, "static_page", signals={"title": head.strip()})
+    it, the article's own evidence. A page is rejected when `kind` is not "article".
+
+    `link` is `judge_url(url)` when the caller has it already; `screened` says the page passed
+    judge_page before extraction, so its URL and title are not judged again (the same answer:
+    the extract stage asks twice, and the repeat cost 0.4 ms a real page)."""
+    if not screened:
+        if url.startswith(("http://", "https://")):
+            link = link or judge_url(url)
+            if link.sure and link.kind != ARTICLE:
+                return link
+        for head in _title_heads(doc):
+            if _is_static_title(head):
+                return Verdict(STATIC, "static_page", signals={"title": head.strip()})
     if article is None:
         return _before_extraction(doc)
     return _after_extraction(doc, article)

@@ -74,6 +74,8 @@ def is_skipped(el: html.HtmlElement, by_class: bool = True) -> bool:
     tag = el.tag
     if tag in SKIP_TAGS or (by_class and tag in FURNITURE_TAGS):
         return True
+    if not el.keys():  # most elements have no attribute: one call, not five gets
+        return False
     get = el.get
     if get("hidden") is not None or get("aria-hidden") == "true":
         return True

@@ -155,14 +155,20 @@ class ClassContains(Finder):
         self, classes: tuple[str, ...], ids: tuple[str, ...] = (), tags: tuple[str, ...] = ()
     ) -> None:
         self.classes, self.ids, self.tags = classes, ids, frozenset(tags)
+        # One alternation per list, searched once per distinct value: `any(w in value ...)`
+        # ran a generator per value, a third of the finder's time.
+        self._rules = tuple(
+            (re.compile("|".join(map(re.escape, words))).search, attr)
+            for words, attr in ((classes, "classes"), (ids, "ids"))
+            if words
+        )
 
     def find(self, index: PageIndex) -> list:
         groups = [
             found
-            for words, table in ((self.classes, index.classes), (self.ids, index.ids))
-            if words
-            for value, found in table.items()
-            if any(w in value for w in words)
+            for search, attr in self._rules
+            for value, found in getattr(index, attr).items()
+            if search(value)
         ]
         found = _in_order(groups)
         return [el for el in found if el.tag in self.tags] if self.tags else found
