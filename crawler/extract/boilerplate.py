@@ -11,35 +11,26 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple
 
-
-class LineRule(NamedTuple):
-    kind: str
-    pattern: re.Pattern[str]
-    max_len: int  # a long paragraph that merely mentions "광고" or "ⓒ" is article text
-    spare_sentences: bool  # a line ending like a reported sentence ("…밝혔다.") is article text
-
-
-def _rule(kind: str, pattern: str, max_len: int = 80, spare_sentences: bool = False) -> LineRule:
-    return LineRule(kind, re.compile(pattern, re.IGNORECASE), max_len, spare_sentences)
-
+from crawler.extract.linekinds import (
+    AD,
+    ANTI_SPAM,
+    CAPTION,
+    COMMENT,
+    COPYRIGHT,
+    CREDIT,
+    DATELINE,
+    GALLERY,
+    RELATED,
+    SHARE,
+    TIPOFF,
+    LineRule,
+)
+from crawler.extract.linekinds import rule as _rule
+from crawler.extract.western import STORY_ENDS, WESTERN_LINE_RULES, WESTERN_TAIL_MARKERS
 
 _SENTENCE_END = re.compile(r"(?:다|했음|함)[.\"'”’]*$")
 
-
-# Kinds (named in the issue); each has a fixture line in tests/test_clean.py.
-ANTI_SPAM = "anti_spam"  # "도배방지 이미지" captcha under comment forms
-GALLERY = "gallery"  # "포토", "메인사진", "1/2" carousel counters
-DATELINE = "dateline"  # "기자 | 기사입력 …", "입력 : …" repeats
-COPYRIGHT = "copyright"  # "저작권자 ©", "ⓒ", "무단전재 및 재배포 금지"
-RELATED = "related"  # "관련기사", "많이 본 기사"
-SHARE = "share"  # share buttons, print, font size
-COMMENT = "comment"  # comment forms
-TIPOFF = "tipoff"  # tip-off and subscription prompts, sponsorship
-AD = "ad"
-CREDIT = "credit"  # "사진=고양시 제공": a photo credit left in the text, caption material
-CAPTION = "caption"  # "[사진] 9일 열린 …": a photo caption printed as a line of the text
 
 LINE_RULES: tuple[LineRule, ...] = (
     _rule(
@@ -90,115 +81,6 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule(CAPTION, r"^[\[【]\s*(?:사진|포토|그래픽)\s*[\]】]\s*\S", 200),
 )
 
-# The same kinds as other languages print them (real pages of shared/corpus: German, English,
-# French, Italian, Polish, Spanish): only short lines that are nothing but the label.
-WESTERN_LINE_RULES: tuple[LineRule, ...] = (
-    _rule(
-        RELATED,
-        r"^(?:related(?: articles?| posts?| stories| topics| content| news)?|read (?:more|also|next)|"
-        r"more (?:from|on|stories)\b.*|you (?:may|might) also like|see also|auch interessant|"
-        r"lesen sie (?:auch|hier|mehr)\b.*|weitere (?:artikel|beiträge|themen|nachrichten)|"
-        r"mehr (?:zum thema|dazu|aus der sendung)\b.*|das könnte (?:sie|dich) auch interessieren|"
-        r"ähnliche (?:artikel|beiträge)|à lire aussi\b.*|lire aussi|voir aussi|leggi anche|"
-        r"zobacz (?:też|także)|czytaj (?:też|także|więcej)|lee también|leer más)\s*[:.…»]*$",
-        60,
-    ),
-    _rule(
-        SHARE,
-        r"^(?:share(?: this)?(?: article| post| story)?|teilen|(?:diesen )?artikel teilen|"
-        r"möchten sie den artikel teilen\?|like it\? share it!|tweet|pin it|pinnen|drucken|"
-        r"(?:rezept |artikel )?drucken|print(?: this)?|whatsapp|facebook|twitter|linkedin|xing|"
-        r"gefällt mir(?: wird geladen\.*)?|wird geladen\.*|bild anzeigen)\s*[:!.…]*$",
-        50,
-    ),
-    _rule(
-        COMMENT,
-        r"^(?:\d+\s+)?(?:comments?|kommentare?|kommentar(?:e)? schreiben|leave a (?:reply|comment)|"
-        r"write a comment|kommentare insgesamt:?.*|(?:noch )?keine kommentare|"
-        r"war der artikel nützlich\?|\(?noch keine bewertungen\)?|info zur bewertung)\s*[:.]*$",
-        40,
-    ),
-    # "Lea también: <headline>", "Read more: <headline>": a link to another story, introduced
-    # the way 관련기사 introduces one.
-    _rule(
-        RELATED,
-        r"^(?:lea(?: también| más)?|vea también|le puede interesar|puedes ver|mira|mire|"
-        r"veja também|leia também|read more|read also|also read|see also|auch lesen|"
-        r"lesen sie (?:auch|hier)|mehr themen|zum weiterlesen|à lire aussi|lire aussi|"
-        r"leggi anche|czytaj (?:też|także|więcej)|zobacz (?:też|także)|dowiedz się więcej)"
-        r"\s*[:：»]\s*.{0,160}$",
-        200,
-    ),
-    _rule(
-        RELATED,
-        r"^(?:notas relacionadas|czytaj więcej w\b.*|dowiedz się więcej|schon gelesen\??|"
-        r"lust auf mehr\??|weitere informationen|weitere tourentipps|noch mehr infos für dich|"
-        r"verwandte themen(?:bereiche)?|entdecke weitere\b.*)"
-        r"\s*[:.…]*$",
-        60,
-    ),
-    # Buttons and links that templates print as a line of their own.
-    _rule(
-        SHARE,
-        r"^(?:zurück(?: zur (?:startseite|übersicht|listenansicht))?|back(?: to top)?|"
-        r"print recipe|jump to recipe|drukuj|pdf(?: version)?|quellen (?:anzeigen|ausblenden))"
-        r"\s*[:.…»]*$",
-        40,
-    ),
-    _rule(
-        TIPOFF,
-        r"^(?:(?:jetzt |zum )?newsletter (?:abonnieren|anmelden)|zum newsletter anmelden|"
-        r"subscribe (?:now|to (?:our|email|the)\b.*)|sign up for (?:our )?newsletter.*|"
-        r"receive our (?:\w+ )?newsletter|stay up[- ]to[- ]date\b.*|"
-        # The letters-page prompt, the other languages' 제보 line.
-        r"we want to hear what you think\b.*|submit (?:a|your) letter\b.*)\s*[:.!]*$",
-        80,
-    ),
-    # Newsletter and paywall pleas inside a line: "Never miss … by signing up to our newsletter".
-    _rule(
-        TIPOFF,
-        r"\bsign(?:ing)? up (?:to|for) (?:our|the)\b.{0,40}newsletter|receive our (?:\w+ )?"
-        r"newsletter|\bsubscribe now to\b|\bplease subscribe\b|\balready a subscriber\b",
-        200,
-    ),
-    # A page's own metadata labels left as a line: "Aktualisiert:", "Last Modified:".
-    _rule(
-        CREDIT,
-        r"^(?:aktualisiert(?: am)?|last modified|release date|von|kontakt|telefon|titelbild|"
-        r"quellenangaben)\s*:?\s*$",
-        30,
-    ),
-    # "Publiziert: 03.04.2020, 12:35", "Aktualisiert am 17.01.2021.", a bare "23.10.2018".
-    _rule(
-        DATELINE,
-        r"^(?:(?:aktualisiert|publiziert|veröffentlicht|updated|published)(?: am| on)?\s*:?\s*)?"
-        r"\d{1,2}\.\d{1,2}\.\d{2,4}(?:,?\s*\d{1,2}:\d{2}(?: uhr)?)?\.?$",
-        50,
-    ),
-    # "Abbildung 4: klassische Schwachschicht.", "Figure 2: …": a caption printed as text.
-    _rule(CAPTION, r"^(?:abbildung|abb\.|figure|fig\.)\s*\d{0,3}\s*:\s*\S", 250),
-    _rule(AD, r"^[-–\s]*(?:anzeige|werbung|advertisement|publicité|pubblicità|reklama)[-–\s:]*$"),
-    # "ANZEIGE - Heute mal …", "*Werbung. Dieser Beitrag enthält …", "Anzeige, enthält
-    # Affiliate Links": the ad label leading a line of its own.
-    _rule(
-        AD,
-        r"^[*\s]*(?:anzeige|werbung|advertisement|sponsored|amazon[- ]tipp)\s*[-–:,.|]\s*\S.*$",
-        220,
-    ),
-    _rule(
-        RELATED,
-        r"^(?:tags?|schlagw(?:ö|o)rte?r?|kategorien?|categor(?:y|ies)|filed under|posted in|"
-        r"themen(?: in diesem artikel)?)\s*:.{0,120}$|^themen in diesem artikel$",
-        140,
-    ),
-    _rule(
-        CREDIT,
-        r"^\(?(?:fotos?|photos?|bild(?:quelle)?|credits?|crédits? photos?|image(?: illustrative)?|"
-        r"beitragsbild|titelbild|quelle|foto\s*/\s*grafik)\s*:.{1,80}\)?$|"
-        r"^(?:photograph|photo|foto|bild)s? (?:by|von)\b.{1,60}$",
-        100,
-    ),
-)
 _ALL_LINE_RULES = LINE_RULES + WESTERN_LINE_RULES
 
 # "△ 9일 열린 … 모습": the triangle many papers print before a caption under the photo. The same
@@ -252,22 +134,9 @@ def line_kind(line: str) -> str | None:
     return None
 
 
-# Headings after which a page shows only related lists and comments, in other languages.
-WESTERN_TAIL_MARKERS: frozenset[str] = frozenset({
-    "related", "related articles", "related posts", "related stories", "you may also like",
-    "you might also like", "comments", "leave a reply", "auch interessant", "kommentare",
-    "das könnte sie auch interessieren", "das könnte dich auch interessieren", "weitere artikel",
-    "ähnliche artikel", "ähnliche beiträge", "à lire aussi", "leggi anche", "czytaj także",
-    "über den autor", "über die autorin", "about the author",
-})  # fmt: skip
-
-
 def is_tail_marker(line: str) -> bool:
     line = line.strip(" []<>【】·•-")
     return line in TAIL_MARKERS or line.rstrip(":.… ").lower() in WESTERN_TAIL_MARKERS
-
-
-_COMMENT_MARKERS = frozenset({"comments", "leave a reply", "kommentare"})
 
 
 def ends_story(marker: str) -> bool:
@@ -275,7 +144,7 @@ def ends_story(marker: str) -> bool:
     뉴스: the layout always puts them last) or the comments'. A Western "Related" box may
     stand inside the text."""
     line = marker.strip(" []<>【】·•-")
-    return line in TAIL_MARKERS or line.rstrip(":.… ").lower() in _COMMENT_MARKERS
+    return line in TAIL_MARKERS or line.rstrip(":.… ").lower() in STORY_ENDS
 
 
 def dom_token_kind(tokens: set[str]) -> str | None:
