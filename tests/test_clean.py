@@ -384,11 +384,19 @@ def test_western_dates_figure_captions_and_lead_ins_are_boilerplate_lines():
         (boilerplate.RELATED, "À lire aussi » Ballonnements, lourdeurs"),
         (boilerplate.RELATED, "Dowiedz się więcej: Kto jak głosował?"),
         (boilerplate.RELATED, "Lesen Sie hier: Spielabbruch in der Kreisliga"),
+        (boilerplate.RELATED, "Weitere Beiträge aus der Kolumne:"),
+        (boilerplate.RELATED, "weitere Inhalte zu »Preise«"),
+        (boilerplate.RELATED, "Sie könnten auch an folgenden Artikeln interessiert sein"),
+        (boilerplate.RELATED, "Das Thema könnte dich auch interessieren:"),
+        (boilerplate.RELATED, "Inhaltsverzeichnis"),
+        (boilerplate.RELATED, "Audios et vidéos sur le sujet"),
     ):
         assert boilerplate.line_kind(line) == kind, line
+    # The same words in a sentence of the story are text.
     for line in (
         "Am 03.04.2020 hat der Rat beschlossen, die Schulen zu schließen.",
         "Abbildung 4 zeigt die klassische Schwachschicht im Profil.",
+        "Weitere Beiträge zum Haushalt will die Stadt im Juni veröffentlichen, sagte er.",
     ):
         assert boilerplate.line_kind(line) is None, line
 

@@ -3,7 +3,6 @@ second half of their text to it); a Korean tail heading and the comments still e
 
 from __future__ import annotations
 
-from crawler.extract import boilerplate
 from pipelines.clean import clean_article
 
 LONG_KO = [
@@ -37,18 +36,3 @@ def test_a_teaser_box_at_the_end_still_ends_the_story() -> None:
 def test_comments_and_korean_tail_headings_end_the_story() -> None:
     assert body(LONG_DE[:2] + ["Kommentare"] + LONG_DE[2:]) == "\n".join(LONG_DE[:2])
     assert body(LONG_KO[:2] + ["관련기사"] + LONG_KO[2:]) == "\n".join(LONG_KO[:2])
-
-
-def test_western_pointers_to_other_stories_are_boilerplate_lines() -> None:
-    for line in (
-        "Weitere Beiträge aus der Kolumne:",
-        "weitere Inhalte zu »Preise«",
-        "Sie könnten auch an folgenden Artikeln interessiert sein",
-        "Das Thema könnte dich auch interessieren:",
-        "Inhaltsverzeichnis",
-        "Audios et vidéos sur le sujet",
-    ):
-        assert boilerplate.line_kind(line) == boilerplate.RELATED, line
-    # The same words in a sentence of the story are text.
-    sentence = "Weitere Beiträge zum Haushalt will die Stadt im Juni veröffentlichen, sagte er."
-    assert boilerplate.line_kind(sentence) is None
