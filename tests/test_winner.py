@@ -8,7 +8,6 @@ from lxml import html
 
 from crawler.extract.profiles import headline
 from crawler.extract.profiles.classwords import is_skipped
-from crawler.extract.profiles.density import measure
 from pipelines.clean import clean_article
 from pipelines.extract import extract_page
 
@@ -56,7 +55,7 @@ def test_a_story_split_under_its_headline_beats_a_ticker_of_short_items():
 
 def test_the_headline_is_the_h1_that_the_title_repeats():
     doc = html.fromstring(page("<h1>바로가기 메뉴</h1><h1>고양시 내년 예산 3조 원 편성</h1>"))
-    found = headline.page_headline(measure(doc.find("body")))
+    found = headline.page_headline(doc.find("body"))
     assert found is not None and found.text == "고양시 내년 예산 3조 원 편성"
     # A section heading that only names the topic of the <title> is not the headline.
     doc = html.fromstring(
@@ -65,10 +64,10 @@ def test_the_headline_is_the_h1_that_the_title_repeats():
             title="고양시 소식 모음 안내",
         )
     )
-    assert headline.page_headline(measure(doc.find("body"))) is None
+    assert headline.page_headline(doc.find("body")) is None
     # A page's only <h1> is its headline, however its <title> words the story.
     doc = html.fromstring(page("<h1>예산 3조 원 시대 연 고양시</h1>"))
-    assert headline.page_headline(measure(doc.find("body"))) is not None
+    assert headline.page_headline(doc.find("body")) is not None
 
 
 def test_a_drupal_teaser_list_called_view_content_is_not_the_body():

@@ -182,11 +182,12 @@ def best_body(doc: html.HtmlElement) -> Body | None:
     trees = [measure(root)]
     try:
         by_class = True
-        found = _winner(trees[0])
+        h1 = headline.page_headline(root)  # once: both readings walk the same page
+        found = _winner(trees[0], h1=h1)
         if found is None or found.chars - found.links < RETRY_BELOW:
             # No widening on the retry: with class words read past, menus and lists count as prose.
             trees.append(measure(root, by_class=False))
-            retry = _winner(trees[1], widen=False)
+            retry = _winner(trees[1], widen=False, h1=h1)
             if retry is not None and (
                 found is None or retry.chars - retry.links > 2 * (found.chars - found.links)
             ):
@@ -208,7 +209,7 @@ def release(top: Node) -> None:
         node.children = []
 
 
-def _winner(top: Node, widen: bool = True) -> Node | None:
+def _winner(top: Node, widen: bool = True, h1: html.HtmlElement | None = None) -> Node | None:
     candidates = score(top)
     if not candidates:
         return None
@@ -218,7 +219,8 @@ def _winner(top: Node, widen: bool = True) -> Node | None:
     # like a story on their bonus alone: a winner holds at least a few sentences when any does.
     worthy = [n for n in candidates if n.chars - n.links >= MIN_WINNER] or candidates
     best = max(worthy, key=lambda n: n.score)
-    best = headline.near_headline(top, best, worthy)
+    if h1 is not None:
+        best = headline.near_headline(h1, best, worthy)
     # A winner whose prose sits almost all in one scored child is that child plus its header
     # (section label, headline, byline): the child is the body.
     while True:

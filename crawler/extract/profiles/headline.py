@@ -10,6 +10,7 @@ is hardly linked and holds at least half as much prose (not the headline's own b
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from lxml import html
@@ -21,14 +22,15 @@ HEADLINE_SHARE, HEADLINE_REACH, HEADLINE_LINKS = 0.5, 3, 0.25
 _TITLE_PARTS = re.compile(r"\s[|\-–—:·»<>]\s|\s?\|\s?")
 
 
-def page_headline(top: Node) -> html.HtmlElement | None:
-    """The page's headline: the first <h1> whose text the <title> repeats."""
-    root = top.el.getroottree().getroot()
+def page_headline(body: html.HtmlElement) -> html.HtmlElement | None:
+    """The headline of the page whose <body> (or root) is `body`: the first <h1> under it
+    whose text the <title> repeats, or its only <h1>."""
+    root = body.getroottree().getroot()
     title = " ".join((root.findtext(".//title") or "").split()).lower()
     head = _TITLE_PARTS.split(title)[0]
     if len(head) < 10:
         return None
-    h1s = list(top.el.iter("h1"))
+    h1s = list(body.iter("h1"))
     for h1 in h1s:
         text = " ".join(h1.text_content().split()).lower()
         if len(text) < 10:
@@ -43,17 +45,15 @@ def page_headline(top: Node) -> html.HtmlElement | None:
     return None
 
 
-def near_headline(top: Node, best: Node, worthy: list[Node]) -> Node:
-    """`best`, or the best-scoring of `worthy` whose branch meets the headline's within
+def near_headline(h1: html.HtmlElement, best: Node, worthy: list[Node]) -> Node:
+    """`best`, or the best-scoring of `worthy` whose branch meets the headline `h1`'s within
     HEADLINE_REACH levels, when `best` is not near the headline itself."""
-    h1 = page_headline(top)
-    if h1 is None:
-        return best
     line = {id(a) for a in [h1, *h1.iterancestors()]}
     own = len(h1.text_content())
 
     def near(node: Node) -> bool:
-        return any(id(a) in line for a in [node.el, *node.el.iterancestors()][: HEADLINE_REACH + 1])
+        branch = islice(node.el.iterancestors(), HEADLINE_REACH)
+        return id(node.el) in line or any(id(a) in line for a in branch)
 
     if near(best):
         return best
