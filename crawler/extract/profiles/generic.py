@@ -172,8 +172,7 @@ LEAD_REACH = (
 
 def _linked(el: html.HtmlElement) -> bool:
     """More than a word or two of the lead is link text: a teaser of another story."""
-    linked = sum(len(a.text_content()) for a in el.iter("a"))
-    return linked > 0.2 * len(el.text_content())
+    return _link_chars(el) > 0.2 * len(el.text_content())
 
 
 def lead_before(doc: html.HtmlElement, anchor: html.HtmlElement) -> html.HtmlElement | None:
