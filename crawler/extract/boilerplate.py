@@ -134,17 +134,23 @@ def line_kind(line: str) -> str | None:
     return None
 
 
-def is_tail_marker(line: str) -> bool:
+def _heading(line: str) -> tuple[str, str]:
+    """A heading line as the Korean markers are written and as the Western ones are."""
     line = line.strip(" []<>【】·•-")
-    return line in TAIL_MARKERS or line.rstrip(":.… ").lower() in WESTERN_TAIL_MARKERS
+    return line, line.rstrip(":.… ").lower()
+
+
+def is_tail_marker(line: str) -> bool:
+    korean, western = _heading(line)
+    return korean in TAIL_MARKERS or western in WESTERN_TAIL_MARKERS
 
 
 def ends_story(marker: str) -> bool:
     """A tail heading after which nothing of the story comes: a Korean one (관련기사, 많이 본
     뉴스: the layout always puts them last) or the comments'. A Western "Related" box may
     stand inside the text."""
-    line = marker.strip(" []<>【】·•-")
-    return line in TAIL_MARKERS or line.rstrip(":.… ").lower() in STORY_ENDS
+    korean, western = _heading(marker)
+    return korean in TAIL_MARKERS or western in STORY_ENDS
 
 
 def dom_token_kind(tokens: set[str]) -> str | None:
