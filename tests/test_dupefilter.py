@@ -37,6 +37,7 @@ def _filter(max_pages: int):
         meta = {"krnews_kind": "article", "site": "고양신문"}
         return dupefilter.request_seen(Request(f"http://127.0.0.51{path}", meta=meta))
 
+    seen.dupefilter = dupefilter  # type: ignore[attr-defined]
     return seen, store, run, refused
 
 
@@ -56,3 +57,19 @@ def test_a_stored_article_is_settled_once_and_not_asked_again():
     assert seen("/known") is True and seen("/known") is True
     assert store.asked == ["http://127.0.0.51/known"]
     assert "http://127.0.0.51/known" in run.ledger.finished
+
+
+def test_a_redirect_to_a_url_already_asked_settles_with_it():
+    seen, _store, run, _refused = _filter(max_pages=10)
+    assert seen("/news/5") is False
+    redirected = Request(
+        "http://127.0.0.51/news/5",
+        meta={
+            "krnews_kind": "article",
+            "site": "고양신문",
+            "redirect_urls": ["http://127.0.0.51/s/5"],
+        },
+    )
+    assert seen.dupefilter.request_seen(redirected) is True  # the sitemap asked it already
+    run.ledger.finish("http://127.0.0.51/news/5")
+    assert run.ledger.settled("http://127.0.0.51/s/5")

@@ -54,6 +54,7 @@ class StoredArticleFilter(RFPDupeFilter):
         # in the store once, and only a request that is scheduled counts against the budget.
         fingerprint = self.fingerprinter.fingerprint(request)
         if fingerprint in self.judged:
+            run.ledger.joined(request)
             return True
         self.judged.add(fingerprint)
         skipped = self._stored_before(run, request)

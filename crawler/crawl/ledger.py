@@ -10,7 +10,9 @@ full and finds the work that is left. Nothing of this outlives the run; what
 the next run needs is in the store (articles, http_cache).
 
 Requests are known by the URL they were made for (the first of a redirect chain), so a link
-that two pages give, and that Scrapy's duplicate filter lets through once, settles both.
+that two pages give settles both. The spider middleware lets only the first request for a URL
+go on to the scheduler (the repeats, a third of all requests, cost a tenth of the crawl's CPU
+there: bench/crawl.py); a redirect to a page that the run asks anyway settles with that page.
 """
 
 from __future__ import annotations
@@ -51,11 +53,25 @@ class WorkLedger:
         self.pending_items: Counter[str] = Counter()  # items yielded, not yet stored or dropped
         self.unsettled: set[str] = set()  # refused a request, or an item of it failed
         self.current: str | None = None  # the page whose callback is running
+        self.given: set[str] = set()  # every request some page gave in this run
 
-    def gave(self, parent: str, request: Request) -> None:
+    def gave(self, parent: str, request: Request) -> bool:
+        """Notes that `parent` gave `request`; False when an earlier page of the run gave it."""
         child = request_key(request)
         if child != parent:
             self.children[parent].add(child)
+        if child in self.given:
+            return False
+        self.given.add(child)
+        return True
+
+    def joined(self, request: Request) -> None:
+        """A redirect led to a page that this run asks anyway (Scrapy's duplicate filter drops
+        the redirected request): the link settles when that page does."""
+        key = request_key(request)
+        if key != request.url:
+            self.children[key].add(request.url)
+            self.finished.add(key)
 
     def refused(self) -> None:
         """The running callback wanted a request that was not made (budget, stop)."""

@@ -204,8 +204,8 @@ class LedgerMiddleware:
                 break
             finally:
                 ledger.current = None
-            self._note(ledger, key, out)
-            yield out
+            if self._note(ledger, key, out):
+                yield out
         ledger.finish(key)
 
     async def process_spider_output_async(self, response: Response, result, spider=None):
@@ -226,13 +226,16 @@ class LedgerMiddleware:
                 break
             finally:
                 ledger.current = None
-            self._note(ledger, key, out)
-            yield out
+            if self._note(ledger, key, out):
+                yield out
         ledger.finish(key)
 
     @staticmethod
-    def _note(ledger, key: str, out) -> None:
+    def _note(ledger, key: str, out) -> bool:
+        """Tells the ledger of one output; False for a request that another page of the run
+        gave already (it now settles this page too), which goes no further."""
         if isinstance(out, Request):
-            ledger.gave(key, out)
-        elif out is not None:
+            return ledger.gave(key, out) or out.dont_filter
+        if out is not None:
             ledger.item_out(key)
+        return True
