@@ -90,3 +90,16 @@ def test_signature_is_datasketchs_minhash_and_its_leanminhash_bytes():
         back = LeanMinHash.deserialize(minhash.signature_to_bytes(sig), byteorder="<")
         assert np.array_equal(back.hashvalues, sig.hashvalues)
         assert minhash.signature_from_bytes(bytes(buf)).jaccard(sig) == 1.0
+
+
+def test_the_written_out_permutations_are_the_drawn_ones_and_numpy_random_stays_unloaded():
+    import numpy as np
+
+    written, drawn = minhash._permutations(minhash.NUM_PERM), minhash.drawn_permutations(128)
+    assert all(np.array_equal(w, d) and w.dtype == np.uint32 for w, d in zip(written, drawn))
+    code = (
+        "import sys; from crawler.store import minhash; minhash.signature('고양시 국제꽃박람회 개막');"
+        "print('numpy.random' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"  # ~7 MB of every crawl process's peak
