@@ -59,7 +59,10 @@ def _bigrams_of_match(match: re.Match[str]) -> str:
     return _run_tokens(match.group(), start > 0 and match.string[start - 1].isalnum())
 
 
-@lru_cache(maxsize=50_000)  # news repeats its words: a third of index_text's time (bench/search.py)
+# News repeats its words: the caches below save a third of index_text's time (bench/search.py).
+# Bounded for a long crawl: at 100,000 entries _term's cache alone held ~20 MB (the 990 corpus
+# pages fill it); at these sizes the corpus indexes as fast and holds ~3 MB.
+@lru_cache(maxsize=8192)
 def _run_tokens(run: str, glued: bool) -> str:
     # A run glued to a number or a Latin word (2027년, 65세, 3호선, SK하이닉스) also gets its
     # first character as a token of its own, so that such a word is an exact phrase
@@ -147,7 +150,7 @@ def index_terms(*texts: str | None) -> str:
     return " ".join(terms)
 
 
-@lru_cache(maxsize=100_000)  # news repeats its words: most lookups are hits
+@lru_cache(maxsize=16_384)
 def _term(raw: str) -> str:
     word = strip_particles(_LEADING_PUNCT.sub("", raw))
     if _CJK_CHAR.search(word) and not (len(word) <= 2 and _CJK_RUN.fullmatch(word)):
