@@ -48,29 +48,33 @@ def request_key(request: Request | None) -> str:
 
 class WorkLedger:
     def __init__(self) -> None:
-        self.children: dict[str, set[str]] = defaultdict(set)
+        # a list, not a set: a page gives each link once (spiders/links.py), and 2,000 sets of
+        # links were 0.8 MB of the crawl's peak (bench/crawl.py)
+        self.children: dict[str, list[str]] = defaultdict(list)
         self.finished: set[str] = set()  # its callback ran to the end, or it failed for good
         self.pending_items: Counter[str] = Counter()  # items yielded, not yet stored or dropped
         self.unsettled: set[str] = set()  # refused a request, or an item of it failed
         self.current: str | None = None  # the page whose callback is running
-        self.given: set[str] = set()  # every request some page gave in this run
+        self.given: dict[str, str] = {}  # every URL some page gave in this run, to itself
 
     def gave(self, parent: str, request: Request) -> bool:
         """Notes that `parent` gave `request`; False when an earlier page of the run gave it."""
-        child = request_key(request)
+        key = request_key(request)
+        # one string per URL however many pages give it (each Request makes its own copy)
+        child = self.given.get(key)
+        first = child is None
+        if child is None:
+            child = self.given[key] = key
         if child != parent:
-            self.children[parent].add(child)
-        if child in self.given:
-            return False
-        self.given.add(child)
-        return True
+            self.children[parent].append(child)
+        return first
 
     def joined(self, request: Request) -> None:
         """A redirect led to a page that this run asks anyway (Scrapy's duplicate filter drops
         the redirected request): the link settles when that page does."""
         key = request_key(request)
         if key != request.url:
-            self.children[key].add(request.url)
+            self.children[key].append(request.url)
             self.finished.add(key)
 
     def refused(self) -> None:
