@@ -176,7 +176,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 class LedgerMiddleware:
     """Spider middleware, next to the spider: tells the run's WorkLedger (crawler.crawl.ledger)
     which requests each page gave, and when its callback has run to the end. While a callback
-    runs, `ledger.current` names its page, so a request the spider refuses is charged to it."""
+    runs, `ledger.current` names its page, so a request the spider refuses is charged to it.
+    Only the first request for a URL in the run goes on (WorkLedger.gave); a repeat is noted
+    for its page and dropped here, before the other middlewares and the scheduler."""
 
     def __init__(self, crawler):
         self.crawler = crawler
