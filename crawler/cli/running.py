@@ -118,6 +118,11 @@ def execute_crawl(make_process, config: Config, db: str, *, sites: tuple[str, ..
     crawler.settings.set("KRNEWS_STARTED", started, priority="cmdline")
     refused: list[BaseException] = []
     _on_start_failure(process.crawl(crawler, config=config, site=",".join(names)), refused)
+    # Scrapy sets the root logger to NOTSET and its own to DEBUG and filters in its handlers,
+    # so each debug call (a line per response and per item) made a record no handler kept.
+    floor = min((h.level for h in logging.root.handlers), default=logging.NOTSET)
+    for name in ("", "scrapy"):
+        logging.getLogger(name).setLevel(floor)
     # crawler.crawl.deadline handles SIGTERM and SIGINT: a stop closes the run row too.
     process.start(install_signal_handlers=False)
     if refused:
