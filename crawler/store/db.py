@@ -162,8 +162,10 @@ class Store(ArticlesMixin, RunsMixin, LinesMixin):
             # article's commit waits for the WAL to be copied into the database file.
             self.db.execute("PRAGMA wal_autocheckpoint = 0")
             # An article's writes land on ~42 band leaves at random places in their index, which
-            # no cache of a few MB holds for the next article: 2 MB (SQLite's default) against
-            # 512 KiB made no difference to the crawl's CPU, and 4 MiB to its peak (bench/crawl.py).
+            # no cache of a few MB holds at scale. Against SQLite's 2 MB, 512 KiB takes ~1.5 MiB
+            # off bench/crawl.py's peak and costs ~0.5 s of system CPU in its 3,000 pages (pages
+            # read again from the OS cache, ~3%); 1 MB saved no memory. The peak is the target
+            # that is within reach (issue 14).
             self.db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
 
     def _migrate(self) -> None:
