@@ -95,9 +95,9 @@ def _shingle_hash(shingle: str) -> int:
     return zlib.crc32(shingle.encode("utf-8"))
 
 
-# The draws below for (SEED, NUM_PERM), written out: importing numpy.random to make them cost
-# every crawl process ~7 MB of its peak (bench/crawl.py). tests/test_dedup.py checks that they
-# are what RandomState draws (a's 128 values, then b's, little-endian uint32).
+# The draws below for (SEED, NUM_PERM), written out: making them imported numpy.random, ~7 MB
+# in a process of its own and ~1.5 MiB of bench/crawl.py's peak. tests/test_dedup.py checks
+# that they are what RandomState draws (a's 128 values, then b's, little-endian uint32).
 _PERMUTATIONS_128 = bytes.fromhex(
     "4be883d5d7018ffe195fce70912878ddfffd0e00138799419755cb9a0b3d82ff9f96234b81a7e0782101472f"
     "03a10ccb997f5d5f8f3c9cc6db55edb0f9f3e8560d1b25cb33fafede65c9df1329aa4fb1fda9a0d6cb6265a0"
