@@ -61,7 +61,8 @@ def _bigrams_of_match(match: re.Match[str]) -> str:
 
 # News repeats its words: the caches below save a third of index_text's time (bench/search.py).
 # Bounded for a long crawl: at 100,000 entries _term's cache alone held ~20 MB (the 990 corpus
-# pages fill it); at these sizes the corpus indexes as fast and holds ~3 MB.
+# pages fill it, and the process peaked 20 MB higher); at these sizes the corpus indexes about
+# as fast.
 @lru_cache(maxsize=8192)
 def _run_tokens(run: str, glued: bool) -> str:
     # A run glued to a number or a Latin word (2027년, 65세, 3호선, SK하이닉스) also gets its
