@@ -291,7 +291,7 @@ def fill(path: str, target: int) -> dict:
             part = order[lo : lo + BAND_CHUNK]
             conn.execute("BEGIN")
             conn.executemany(
-                "INSERT OR IGNORE INTO dedup_bands(band, key, article_id) VALUES (?, ?, ?)",
+                "INSERT OR IGNORE INTO dedup_band_index(band, key, article_id) VALUES (?, ?, ?)",
                 zip(band_no[part].tolist(), keys[part].tolist(), article_ids[part].tolist()),
             )
             conn.execute("COMMIT")

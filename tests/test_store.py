@@ -53,7 +53,9 @@ def test_open_sets_wal_foreign_keys_and_schema_version(store):
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
     assert store.schema_version() == SCHEMA_VERSION
     assert {"articles", "images", "runs", "run_sites", "fetches", "sites", "http_cache",
-            "boilerplate_lines", "dedup_signatures", "dedup_bands"} <= set(store.db.table_names())  # fmt: skip
+            "boilerplate_lines", "dedup_signatures", "dedup_band_index",
+            "dedup_band_queue"} <= set(store.db.table_names())  # fmt: skip
+    assert "dedup_bands" in store.db.view_names()  # schema 5: a view of the index and its queue
     indexed = {tuple(i.columns) for i in store.db["articles"].indexes}
     assert {("site",), ("published",), ("content_hash",), ("dup_of",)} <= indexed
 

@@ -63,7 +63,7 @@ ARTICLE_COLUMNS_REST = ("subtitle", "body", "url", "dup_of", "similarity", "upda
 # Tables a reader of the news has no business with; still there with ?_show_hidden=1.
 HIDDEN_TABLES = (
     "_sqlite_migrations", "articles_fts", "articles_fts_pending", "articles_fts_stale",
-    "boilerplate_lines", "dedup_bands", "dedup_signatures", "http_cache", "url_aliases",
+    "boilerplate_lines", "dedup_band_index", "dedup_band_queue", "dedup_bands", "dedup_signatures", "http_cache", "url_aliases",
 )  # fmt: skip
 BODY_CHARS = 90  # a body cell shows about two lines
 _CODE = re.compile(r"`([^`]*)`")

@@ -1,12 +1,13 @@
-"""Duplicate stories (DESIGN.md §5): the LSH index kept in SQLite, candidates, and clusters.
+"""Duplicate stories (DESIGN.md §5): the signatures kept in SQLite, candidates, and clusters.
 
-The index is two tables written inside the article's transaction, so it never drifts from
-`articles` and opening a store rebuilds nothing:
+The index is written inside the article's transaction, so it never drifts from `articles` and
+opening a store rebuilds nothing:
 
     dedup_signatures(article_id → signature)   the low byte of each MinHash value (128 bytes):
                                                 the screen of `verified_matches`
-    dedup_bands(band, key, article_id)          one row per LSH band, primary key (band, key, id);
-                                                keys of KEY_BITS bits (4 bytes each on disk)
+    dedup_bands(band, key, article_id)          one row per LSH band: a view of the band index
+                                                and its queue (crawler/store/bands.py), keys of
+                                                KEY_BITS bits
 
 Signatures, band keys and screens are computed by crawler/store/minhash.py (no SQL). A whole
 signature is not stored (schema 4; it was 525 bytes, 0.20x of the text): where one is needed
@@ -29,10 +30,10 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
+from crawler.store import bands
+from crawler.store.bands import candidates
 from crawler.store.minhash import (
-    BANDS,
     LeanMinHash,
-    band_keys,
     content_hash,
     estimate,
     estimate_screen,
@@ -44,11 +45,7 @@ from crawler.store.minhash import (
 
 THRESHOLD = 0.37  # exact shingle Jaccard a candidate needs to be linked
 PREFILTER = 0.25  # estimated Jaccard below which a candidate is dropped unread (~3 sigma)
-MAX_CANDIDATES = 50  # most band hits first: true duplicates share many bands
 
-_BAND_QUERY = " UNION ALL ".join(
-    ["SELECT article_id FROM dedup_bands WHERE band = ? AND key = ?"] * BANDS
-)
 _FAR_FUTURE = float("inf")
 
 
@@ -56,7 +53,8 @@ _FAR_FUTURE = float("inf")
 
 
 def install(db: Database) -> None:
-    """Create the dedup tables (idempotent)."""
+    """Create the dedup tables as schema 1 had them (idempotent; migration 0001 calls it,
+    0005 turns `dedup_bands` into the band index, its queue and a view of both)."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS dedup_signatures ("
         "article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, "
@@ -77,27 +75,17 @@ def index_signature(db: Database, article_id: int, sig: LeanMinHash) -> None:
         "INSERT OR REPLACE INTO dedup_signatures(article_id, signature) VALUES (?, ?)",
         [article_id, screen_bytes(sig.hashvalues)],
     )
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO dedup_bands(band, key, article_id) VALUES (?, ?, ?)",
-        [(band, key, article_id) for band, key in band_keys(sig)],
-    )
+    bands.add(db, article_id, sig)
 
 
 def unindex(db: Database, article_id: int) -> None:
-    """Drop the article's signature and band rows, found from the signature of its body: call
+    """Drop the article's signature and band keys, found from the signature of its body: call
     it before the article's row changes (its band keys are those of the body it has now)."""
     if not db.execute(
         "SELECT 1 FROM dedup_signatures WHERE article_id = ?", [article_id]
     ).fetchone():
         return
-    old = load_signature(db, article_id)
-    if old is None:
-        db.execute("DELETE FROM dedup_signatures WHERE article_id = ?", [article_id])
-        return
-    db.conn.executemany(
-        "DELETE FROM dedup_bands WHERE band = ? AND key = ? AND article_id = ?",
-        [(band, key, article_id) for band, key in band_keys(old)],
-    )
+    bands.remove(db, article_id, load_signature(db, article_id))
     db.execute("DELETE FROM dedup_signatures WHERE article_id = ?", [article_id])
 
 
@@ -122,16 +110,6 @@ def load_signature(db: Database, article_id: int) -> LeanMinHash | None:
     else:
         _RECENT.move_to_end(digest)
     return sig
-
-
-def candidates(db: Database, sig: LeanMinHash, exclude: Collection[int] = ()) -> list[int]:
-    """Articles sharing at least one LSH band with `sig`, most shared bands first."""
-    hits: dict[int, int] = {}
-    params = [value for pair in band_keys(sig) for value in pair]
-    for (article_id,) in db.execute(_BAND_QUERY, params):
-        hits[article_id] = hits.get(article_id, 0) + 1
-    ranked = sorted((i for i in hits if i not in exclude), key=lambda i: (-hits[i], i))
-    return ranked[:MAX_CANDIDATES]
 
 
 def verified_matches(

@@ -9,10 +9,10 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from crawler.store import dedup, fts, minhash, views
+from crawler.store import bands, dedup, fts, minhash, views
 from crawler.store.learned import MIN_ARTICLES
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # 16 KiB pages: an article row (~3 KB) no longer leaves a quarter of a 4 KiB page empty
 # (28-34% of the `articles` pages were unused). Older stores are rebuilt once on open.
 PAGE_SIZE = 16_384
@@ -177,3 +177,13 @@ def _smaller_index(db: Database) -> None:
                 if len(data) != minhash.NUM_PERM
             ],
         )
+
+
+@MIGRATIONS(name="0005_band_queue")
+def _band_queue(db: Database) -> None:
+    # The band rows go into the index a few hundred articles at a time, through a queue written
+    # in each article's transaction (crawler/store/bands.py): a crawl wrote each of 42 random
+    # 16 KiB leaves once per article. `dedup_bands` stays, as a view of the two.
+    db.execute(f"ALTER TABLE dedup_bands RENAME TO {bands.INDEX_TABLE}")
+    db.execute(bands.CREATE_QUEUE)
+    db.execute(bands.CREATE_VIEW)

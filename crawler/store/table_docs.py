@@ -139,11 +139,32 @@ TABLES: dict[str, dict] = {
         },
     },
     "dedup_bands": {
-        "description": "LSH band keys of the signatures: candidates for duplicates.",
+        "description": "LSH band keys of the signatures, one row per band and article: "
+        "candidates for duplicates. A view (schema 5) of `dedup_band_index` and "
+        "`dedup_band_queue`.",
         "columns": {
             "band": "Band number.",
             "key": "Hash of the band's values.",
             "article_id": "The article (`articles.id`).",
+        },
+    },
+    "dedup_band_index": {
+        "description": "The band keys of all but the latest articles, by (band, key): what "
+        "`dedup_bands` reads first. Filled from `dedup_band_queue` a few hundred articles at a "
+        "time, in key order.",
+        "columns": {
+            "band": "Band number.",
+            "key": "Hash of the band's values.",
+            "article_id": "The article (`articles.id`).",
+        },
+    },
+    "dedup_band_queue": {
+        "description": "The band keys of the latest articles (at most a few hundred), written "
+        "in each article's transaction and moved to `dedup_band_index` when the queue is "
+        "full.",
+        "columns": {
+            "article_id": "The article (`articles.id`); deleted with it.",
+            "keys": "Its band keys in band order, 10 decimal digits each.",
         },
     },
     "articles_fts": {
