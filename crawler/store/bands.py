@@ -45,16 +45,20 @@ CREATE_QUEUE = (
     "article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, "
     "keys TEXT NOT NULL)"
 )
-CREATE_VIEW = f"""
-CREATE VIEW {VIEW} AS
-WITH RECURSIVE band_numbers(n) AS
-    (SELECT 0 UNION ALL SELECT n + 1 FROM band_numbers WHERE n < {BANDS - 1})
-SELECT band, key, article_id FROM {INDEX_TABLE}
-UNION ALL
-SELECT band_numbers.n, CAST(substr(q.keys, band_numbers.n * {_DIGITS} + 1, {_DIGITS}) AS INTEGER),
-       q.article_id
-FROM {QUEUE_TABLE} q JOIN band_numbers
-"""  # SQLite keeps the statement as written: it is what `.schema` shows
+_BAND_NUMBERS = (
+    "WITH RECURSIVE band_numbers(n) AS "
+    f"(SELECT 0 UNION ALL SELECT n + 1 FROM band_numbers WHERE n < {BANDS - 1})"
+)
+# The queue as rows of the index: what the view shows of it and what a merge inserts.
+_QUEUED_ROWS = (
+    "SELECT band_numbers.n AS band, "
+    f"CAST(substr(q.keys, band_numbers.n * {_DIGITS} + 1, {_DIGITS}) AS INTEGER) AS key, "
+    f"q.article_id AS article_id FROM {QUEUE_TABLE} q JOIN band_numbers"
+)
+CREATE_VIEW = (
+    f"CREATE VIEW {VIEW} AS {_BAND_NUMBERS} "
+    f"SELECT band, key, article_id FROM {INDEX_TABLE} UNION ALL {_QUEUED_ROWS}"
+)
 
 
 def queued_text(keys: list[tuple[int, int]]) -> str:
@@ -75,17 +79,13 @@ def add(db: Database, article_id: int, sig: LeanMinHash) -> None:
 
 def merge(db: Database) -> int:
     """Move the queued keys into the index, in key order; returns how many articles moved."""
-    queued = db.execute(f"SELECT article_id, keys FROM {QUEUE_TABLE}").fetchall()
-    rows = sorted(
-        (band, int(text[band * _DIGITS : (band + 1) * _DIGITS]), article_id)
-        for article_id, text in queued
-        for band in range(BANDS)
-    )
-    db.conn.executemany(
-        f"INSERT OR IGNORE INTO {INDEX_TABLE}(band, key, article_id) VALUES (?, ?, ?)", rows
+    (moved,) = db.execute(f"SELECT count(*) FROM {QUEUE_TABLE}").fetchone()
+    db.execute(
+        f"INSERT OR IGNORE INTO {INDEX_TABLE}(band, key, article_id) "
+        f"{_BAND_NUMBERS} {_QUEUED_ROWS} ORDER BY 1, 2, 3"
     )
     db.execute(f"DELETE FROM {QUEUE_TABLE}")
-    return len(queued)
+    return moved
 
 
 def remove(db: Database, article_id: int, sig: LeanMinHash | None) -> None:
