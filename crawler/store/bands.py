@@ -31,9 +31,10 @@ VIEW = "dedup_bands"
 # Bigger batches cut the index's writes further (a leaf is written once per batch) but every
 # lookup reads the whole queue: 256 measured like 1,024 on the bench, 64 a little slower.
 # The saving shrinks as the index grows: at 1M stored articles a batch's ~10,700 keys land on
-# ~10,000 of its ~40,000 leaves, so a merge writes about what 256 single inserts did, at once
-# (bench/dedup.py, alone on the machine: p50 and p95 per article better than schema 4, the
-# mean over both paths 5.3 ms against 5.2, the merges being the spikes).
+# ~10,000 of its ~40,000 leaves (637 B of band rows an article, bench/store.py), so a merge
+# writes about what 256 single inserts did, at once (bench/dedup.py, alone on the machine: p50
+# and p95 per article better than schema 4, the mean over both paths 5.3 ms against 5.2, the
+# merges being the spikes).
 QUEUE_SIZE = 256
 MAX_CANDIDATES = 50  # most band hits first: true duplicates share many bands
 
