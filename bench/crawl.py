@@ -9,6 +9,11 @@ no pipelines and no store, with the same concurrency. Prints pages/s, peak memor
 Each crawl runs in its own process so that peak memory is its own. The two alternate `repeat`
 times and the medians are compared: one run of the bare spider on this machine took 5 s or 25 s
 for the same pages, and a single pair gave any ratio between 0.28 and 0.55.
+
+`--discover` adds a third peer, printed beside the others and not part of the targets: a Scrapy
+spider that starts from the same home pages and finds its own pages, following every in-site link
+that Scrapy's LinkExtractor returns (no sitemaps, feeds, store or extraction). The bare spider is
+given its URL list; the full crawl has to find it, so this peer shows what finding costs.
 """
 
 from __future__ import annotations
@@ -76,6 +81,49 @@ print(json.dumps({{"seconds": elapsed, "cpu": usage.ru_utime + usage.ru_stime,
 """
 
 
+DISCOVER = """
+import json, resource, sys, time
+from urllib.parse import urlsplit
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.http import TextResponse
+from scrapy.linkextractors import LinkExtractor
+homes = json.load(open({homes!r}))
+pages = 0
+class Discover(scrapy.Spider):
+    name = "discover"
+    links = LinkExtractor()
+    async def start(self):
+        for url in homes:
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+    def parse(self, response):
+        global pages
+        pages += 1
+        # A list, not a generator: Scrapy reads a generator callback's source (to warn about a
+        # `return` in it), and code run with `python -c` has none.
+        if not isinstance(response, TextResponse):
+            return []
+        host = urlsplit(response.url).netloc
+        return [
+            scrapy.Request(link.url, callback=self.parse, errback=self.failed)
+            for link in self.links.extract_links(response)
+            if urlsplit(link.url).netloc == host
+        ]
+    def failed(self, failure):
+        global pages
+        pages += 1
+settings = dict({settings!r}, ROBOTSTXT_OBEY=False, RETRY_ENABLED=False, TELNETCONSOLE_ENABLED=False)
+process = CrawlerProcess(settings)
+start = time.perf_counter()
+process.crawl(Discover)
+process.start()
+elapsed = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({{"seconds": elapsed, "pages": pages, "cpu": usage.ru_utime + usage.ru_stime,
+                  "maxrss_kb": usage.ru_maxrss}}))
+"""
+
+
 def _run(code: str) -> dict:
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
@@ -95,12 +143,16 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="full and bare runs, alternated; medians printed"
     )
+    parser.add_argument(
+        "--discover", action="store_true", help="also run a peer that finds its own pages"
+    )
     args = parser.parse_args()
 
     servers = []
     sites: list[dict] = []
     fulls: list[dict] = []
     bares: list[dict] = []
+    finders: list[dict] = []
     try:
         for r in range(args.replicas):
             hosts = [f"127.0.{1 + r // 60}.{10 + (r % 60) * 4 + k}" for k in range(4)]
@@ -131,6 +183,10 @@ def main() -> None:
                     url_file = Path(tmp) / "urls.json"
                     url_file.write_text(json.dumps(urls))
                 bares.append(_run(BARE.format(urls=str(url_file), settings=SETTINGS)))
+                if args.discover:
+                    homes = Path(tmp) / "homes.json"
+                    homes.write_text(json.dumps([s["home"] for s in sites]))
+                    finders.append(_run(DISCOVER.format(homes=str(homes), settings=SETTINGS)))
     finally:
         for demo in servers:
             demo.close()
@@ -159,6 +215,19 @@ def main() -> None:
         "  (target >= 0.60)"
     )
     print(f"ratio full/bare peak RSS: {f_rss / b_rss:.2f}  (target <= 1.3)")
+    if finders:
+        d_s, d_cpu, d_rss, d_pages = (
+            _median(finders, k) for k in ("seconds", "cpu", "maxrss_kb", "pages")
+        )
+        print(
+            f"discovering peer: {d_pages:.0f} pages in {d_s:.2f} s  {d_pages / d_s:8.1f} pages/s  "
+            f"CPU {d_cpu:6.2f} s ({d_pages / d_cpu:6.1f} pages/CPU-s)  peak RSS {d_rss / 1024:.1f} MiB"
+        )
+        print(
+            f"ratio full/discovering pages/s: {(pages / f_s) / (d_pages / d_s):.2f}  "
+            f"pages/CPU-s: {(pages / f_cpu) / (d_pages / d_cpu):.2f}  "
+            f"peak RSS: {f_rss / d_rss:.2f}  (not a target: for comparison)"
+        )
 
 
 if __name__ == "__main__":
