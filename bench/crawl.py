@@ -59,7 +59,7 @@ import json, resource, sys, time
 import scrapy
 from scrapy.crawler import CrawlerProcess
 urls = json.load(open({urls!r}))
-class Bare(scrapy.Spider):
+class Peer(scrapy.Spider):
     name = "bare"
     async def start(self):
         for url in urls:
@@ -70,14 +70,7 @@ class Bare(scrapy.Spider):
         pass
 settings = dict({settings!r}, ROBOTSTXT_OBEY=False, RETRY_ENABLED=False, REDIRECT_ENABLED=False,
                 TELNETCONSOLE_ENABLED=False)
-process = CrawlerProcess(settings)
-start = time.perf_counter()
-process.crawl(Bare)
-process.start()
-elapsed = time.perf_counter() - start
-usage = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({{"seconds": elapsed, "cpu": usage.ru_utime + usage.ru_stime,
-                  "maxrss_kb": usage.ru_maxrss}}))
+extra = {{}}
 """
 
 
@@ -89,16 +82,15 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 homes = json.load(open({homes!r}))
-pages = 0
-class Discover(scrapy.Spider):
+extra = {{"pages": 0}}
+class Peer(scrapy.Spider):
     name = "discover"
     links = LinkExtractor()
     async def start(self):
         for url in homes:
             yield scrapy.Request(url, callback=self.parse, errback=self.failed)
     def parse(self, response):
-        global pages
-        pages += 1
+        extra["pages"] += 1
         # A list, not a generator: Scrapy reads a generator callback's source (to warn about a
         # `return` in it), and code run with `python -c` has none.
         if not isinstance(response, TextResponse):
@@ -110,18 +102,26 @@ class Discover(scrapy.Spider):
             if urlsplit(link.url).netloc == host
         ]
     def failed(self, failure):
-        global pages
-        pages += 1
+        extra["pages"] += 1
 settings = dict({settings!r}, ROBOTSTXT_OBEY=False, RETRY_ENABLED=False, TELNETCONSOLE_ENABLED=False)
+"""
+
+# The end both Scrapy peers share: crawl with their `Peer` spider and `settings`, print the time,
+# CPU and peak memory, and what the peer counted in `extra`.
+PEER_RUN = """
 process = CrawlerProcess(settings)
 start = time.perf_counter()
-process.crawl(Discover)
+process.crawl(Peer)
 process.start()
 elapsed = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({{"seconds": elapsed, "pages": pages, "cpu": usage.ru_utime + usage.ru_stime,
-                  "maxrss_kb": usage.ru_maxrss}}))
+print(json.dumps({"seconds": elapsed, "cpu": usage.ru_utime + usage.ru_stime,
+                  "maxrss_kb": usage.ru_maxrss, **extra}))
 """
+
+
+def _peer(spider: str, **fields: str) -> dict:
+    return _run(spider.format(settings=SETTINGS, **fields) + PEER_RUN)
 
 
 def _run(code: str) -> dict:
@@ -165,6 +165,8 @@ def main() -> None:
             sites_toml.write_text(
                 "".join(f'[[site]]\nname = "{s["name"]}"\nhome = "{s["home"]}"\n\n' for s in sites)
             )
+            homes = Path(tmp) / "homes.json"
+            homes.write_text(json.dumps([s["home"] for s in sites]))
             urls: list[str] = []
             for rep in range(args.repeat):
                 full = _run(
@@ -182,11 +184,9 @@ def main() -> None:
                         urls += [by_name[site] + path for site, _m, path, _h in demo.requests]
                     url_file = Path(tmp) / "urls.json"
                     url_file.write_text(json.dumps(urls))
-                bares.append(_run(BARE.format(urls=str(url_file), settings=SETTINGS)))
+                bares.append(_peer(BARE, urls=str(url_file)))
                 if args.discover:
-                    homes = Path(tmp) / "homes.json"
-                    homes.write_text(json.dumps([s["home"] for s in sites]))
-                    finders.append(_run(DISCOVER.format(homes=str(homes), settings=SETTINGS)))
+                    finders.append(_peer(DISCOVER, homes=str(homes)))
     finally:
         for demo in servers:
             demo.close()
