@@ -15,7 +15,7 @@ from scrapy.selector import Selector
 from scrapy.utils.response import get_base_url
 
 from crawler.crawl.sites import Site
-from crawler.crawl.urls import canonical_url, same_site
+from crawler.crawl.urls import canonical_url, request_url, same_site
 from crawler.extract.verdict import Verdict, judge_url
 
 PAGE_PARAMS = ("page", "p", "pg", "pageno", "pageindex", "cpage", "paged")
@@ -106,8 +106,9 @@ def _joined(base: str, origin: str, href: str) -> str:
 def page_links(
     response: Response, host: str, tree: Selector | None = None
 ) -> Iterator[tuple[str, str]]:
-    """The page's links on the site that the verdict lets through, once each, canonical, with
-    their route; robots.txt is the spider's to ask.
+    """The page's links on the site that the verdict lets through, with their route: each URL
+    as the page wrote it (`request_url`: what is sent), once per canonical form (what the verdict
+    judges); robots.txt is the spider's to ask.
 
     The page is parsed into a Selector of the callback's own, never `response.xpath`: the
     selector Scrapy caches on a response points back at it, and that cycle (scrapy#2977) kept
@@ -121,15 +122,18 @@ def page_links(
     base = get_base_url(response)  # what response.urljoin joins with (<base href> included)
     parts = urlsplit(base)
     origin = f"{parts.scheme}://{parts.netloc}"
+    encoding = response.encoding
     for href in tree.xpath("//a/@href").getall():
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        # Canonical first: "&page=2" or "utm_source" on an article link is the same article.
-        url = canonical_url(_joined(base, origin, href))
-        if url in seen or not same_site(url, host):
+        joined = _joined(base, origin, href)
+        # "&page=2" or "utm_source" on an article link is the same article: the first spelling
+        # the page gives is the one asked.
+        key = canonical_url(joined)
+        if key in seen or not same_site(joined, host):
             continue
-        seen.add(url)
-        kind = link_route(url)
+        seen.add(key)
+        kind = link_route(key)
         if kind is not None:
-            yield url, kind
+            yield request_url(joined, encoding), kind

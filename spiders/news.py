@@ -34,7 +34,7 @@ from twisted.python.failure import Failure
 
 from crawler.crawl.run import crawl_run, fetch_failed, page_fault
 from crawler.crawl.sites import Config, Site, load_config
-from crawler.crawl.urls import canonical_url
+from crawler.crawl.urls import canonical_url, request_url, same_site
 from crawler.store.db import Store
 from spiders.links import LISTS, PRIORITY, SiteState, is_html, page_links, page_number, section_key
 from spiders.sources import FEED_PROBES, SITEMAP_PROBES, SourcesMixin
@@ -115,7 +115,12 @@ class NewsSpider(SourcesMixin, scrapy.Spider):
     def _discover(self, state: SiteState) -> Iterable[Request]:
         site = state.site
         yield self._request(state, site.home, "home", callback=self.parse_home)
-        sitemaps = list(site.sitemaps) or list(state.robots.sitemaps if state.robots else [])
+        named = site.sitemaps or (state.robots.sitemaps if state.robots else [])
+        # robots.txt's Sitemap: lines may be relative, and may name another host: none is asked
+        # off the site, as no sitemap entry or feed item is followed off it.
+        sitemaps = [
+            u for u in (request_url(urljoin(site.home, u)) for u in named) if self._on(state, u)
+        ]
         for url in sitemaps or [urljoin(site.home, p) for p in SITEMAP_PROBES]:
             yield self._conditional(state, url, "sitemap", self.parse_sitemap, quiet=not sitemaps)
         for url in site.feeds:
@@ -135,9 +140,9 @@ class NewsSpider(SourcesMixin, scrapy.Spider):
         if not state.feeds_seen:
             probes = not feeds
             for url in feeds or [urljoin(state.site.home, p) for p in FEED_PROBES]:
-                yield self._conditional(
-                    state, response.urljoin(url), "feed", self.parse_feed, quiet=probes
-                )
+                url = request_url(response.urljoin(url), response.encoding)
+                if self._on(state, url):
+                    yield self._conditional(state, url, "feed", self.parse_feed, quiet=probes)
         for url, kind in self._links(state, response, tree):
             if kind == "article":
                 yield from self._article(state, url)
@@ -167,7 +172,8 @@ class NewsSpider(SourcesMixin, scrapy.Spider):
         pagination: list[str] = []
         for url, kind in self._links(state, response):
             if kind == "article":
-                if since and self.store is not None and self.store.stored_by(url, since):
+                store = self.store
+                if since and store is not None and store.stored_by(canonical_url(url), since):
                     known_articles += 1
                 else:
                     new_articles += 1
@@ -229,6 +235,10 @@ class NewsSpider(SourcesMixin, scrapy.Spider):
                 yield from self._article(state, url)
 
     # -- helpers --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _on(state: SiteState, url: str) -> bool:
+        return url.startswith(("http://", "https://")) and same_site(url, state.site.host)
 
     def _links(
         self, state: SiteState, response: Response, tree: Selector | None = None

@@ -17,7 +17,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.crawl.middlewares import crawl_delay_found
-from crawler.crawl.urls import canonical_url, same_site
+from crawler.crawl.urls import canonical_url, request_url, same_site
 from crawler.extract.verdict import judge_url
 from spiders.links import SiteState
 
@@ -100,15 +100,29 @@ class SourcesMixin:
             return
         state.feeds_seen = True
         for link, category in self._feed_entries(response.body):
-            url = canonical_url(response.urljoin(link))
-            if same_site(url, state.site.host) and judge_url(url).fetch:
+            url = request_url(response.urljoin(link))
+            if same_site(url, state.site.host) and judge_url(canonical_url(url)).fetch:
                 yield from self._article(state, url, category)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         state = self.states[response.meta["site"]]
         if response.status == 304:
             return
-        body = gunzip(response.body) if gzip_magic_number(response) else response.body
+        body = response.body
+        if gzip_magic_number(response):
+            # Bounded by the download size cap, as Scrapy's SitemapSpider does: 1.5 MB of gzip
+            # can inflate to 1.5 GB.
+            limit = response.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+            try:
+                body = gunzip(response.body, max_size=limit)
+            except ValueError as err:  # scrapy's _DecompressionMaxSizeExceeded
+                self._fault(state.site.name, response.url, "too_large", response.status, str(err))
+                return
+            except (OSError, EOFError):
+                self._fault(
+                    state.site.name, response.url, "broken_xml", response.status, "bad gzip"
+                )
+                return
         try:
             sitemap = Sitemap(body)
         except (StopIteration, lxml.etree.XMLSyntaxError):
@@ -117,13 +131,13 @@ class SourcesMixin:
             )
             return
         for entry in sitemap:
-            url = canonical_url(response.urljoin(entry.get("loc", "")))
+            url = request_url(response.urljoin(entry.get("loc", "")))
             if not same_site(url, state.site.host):
                 continue
             if sitemap.type == "sitemapindex":
                 yield self._conditional(state, url, "sitemap", self.parse_sitemap)
                 continue
-            found = judge_url(url)
+            found = judge_url(canonical_url(url))
             if found.kind == "article":
                 yield from self._article(state, url)
             elif found.fetch:

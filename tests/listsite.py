@@ -93,8 +93,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(body, "application/rss+xml; charset=utf-8", etag=True)
         path, _, query = self.path.partition("?")
         params = dict(parse_qsl(query))
-        if path == SECTION.split("?")[0] and params.get("sc_section_code") == "S1N1":
-            # Whatever the order of the parameters: a crawler may ask in canonical form.
+        keys = [k for k, _v in parse_qsl(query)]
+        in_order = keys == [k for k in ("sc_section_code", "view_type", "page") if k in keys]
+        if path == SECTION.split("?")[0] and params.get("sc_section_code") == "S1N1" and in_order:
+            # Only in the order the site's links write (a server keyed by the raw target).
             time.sleep(server.list_delay)
             return self._send(_list_page(int(params.get("page", 1))), etag=True)
         if self.path.startswith("/news/articleView.html?idxno="):

@@ -7,11 +7,12 @@ from types import SimpleNamespace
 
 import pytest
 from scrapy.http import HtmlResponse, Request
+from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from crawler.crawl.faults import failure_kind
-from crawler.crawl.middlewares import RedirectGuardMiddleware
 from crawler.crawl.reasons import Dropped, Refused
+from crawler.crawl.redirects import GuardedRedirectMiddleware
 from pipelines.extract import ExtractPipeline
 
 
@@ -24,8 +25,9 @@ def test_a_refused_request_is_its_reason_whatever_its_message(reason):
 
 
 def test_a_redirect_past_the_limit_is_a_redirect_loop_of_ours():
-    crawler = SimpleNamespace(settings=SimpleNamespace(getint=lambda key: 3))
-    guard = RedirectGuardMiddleware(crawler)
+    crawler = SimpleNamespace(settings=Settings({"REDIRECT_MAX_TIMES": 3}), spider=None)
+    guard = GuardedRedirectMiddleware(crawler.settings)
+    guard.crawler = crawler
     request = Request("http://x.kr/a4", meta={"redirect_times": 3})
     response = HtmlResponse(request.url, status=302, headers={"Location": "/a5"}, request=request)
     with pytest.raises(Refused) as refused:

@@ -1,4 +1,4 @@
-from crawler.crawl.urls import canonical_url, same_site
+from crawler.crawl.urls import canonical_url, request_url, same_site, url_key
 
 
 def test_tracking_parameters_and_fragment_dropped_id_kept():
@@ -6,10 +6,42 @@ def test_tracking_parameters_and_fragment_dropped_id_kept():
     assert canonical_url(url) == "http://example.kr/news/articleView.html?idxno=1234"
 
 
-def test_query_sorted_so_spellings_agree():
-    a = canonical_url("http://x.kr/sub_read.html?uid=77&section=sc3")
-    b = canonical_url("http://x.kr/sub_read.html?section=sc3&uid=77")
-    assert a == b
+def test_spellings_that_differ_in_order_are_one_identity_and_the_stored_url_keeps_the_order():
+    a = "http://x.kr/sub_read.html?uid=77&section=sc3"
+    b = "http://x.kr/sub_read.html?section=sc3&uid=77"
+    assert url_key(a) == url_key(b)
+    # the stored URL opens the page on a server that answers only the order it links
+    assert canonical_url(a) == a and canonical_url(b) == b
+
+
+def test_a_link_is_requested_as_a_browser_sends_it():
+    cases = {
+        # entities decoded (a feed's CDATA keeps them), fragment dropped, nothing reordered
+        "http://x.kr/v.php?uid=3&amp;section=sc1#top": "http://x.kr/v.php?uid=3&section=sc1",
+        # a raw space escaped, a stray % kept as the browser keeps it, a bare key kept bare
+        "http://x.kr/a b.php?q=1 2&x=%zz&news&id=3": "http://x.kr/a%20b.php?q=1%202&x=%zz&news&id=3",
+        # raw Hangul: path as UTF-8; an escaped slug left as the page wrote it (lower-case hex)
+        "http://x.kr/2026/11/02/고양시-축제/": "http://x.kr/2026/11/02/"
+        "%EA%B3%A0%EC%96%91%EC%8B%9C-%EC%B6%95%EC%A0%9C/",
+        "http://x.kr/%ea%b3%a0/?p=1": "http://x.kr/%ea%b3%a0/?p=1",
+        # list context and tracking parameters are sent: only identity drops them
+        "http://x.kr/bbs/board.php?wr_id=5&bo_table=news&page=2&utm_source=fb": (
+            "http://x.kr/bbs/board.php?wr_id=5&bo_table=news&page=2&utm_source=fb"
+        ),
+    }
+    for linked, sent in cases.items():
+        assert request_url(linked) == sent, linked
+    # a query in a cp949 page is sent in the page's encoding, as a browser does
+    assert (
+        request_url("http://x.kr/list.php?sca=정치", "cp949")
+        == "http://x.kr/list.php?sca=%C1%A4%C4%A1"
+    )
+
+
+def test_identity_keeps_a_query_in_another_charset_byte_for_byte():
+    url = "http://x.kr/list.php?sca=%C1%A4%C4%A1&page=2"
+    assert canonical_url(url) == url
+    assert canonical_url("http://x.kr/v.php?news&id=3") == "http://x.kr/v.php?news&id=3"
 
 
 def test_hangul_slug_escaped_uniformly():

@@ -23,7 +23,7 @@ from scrapy.http import Request
 
 from crawler.crawl.ledger import request_key
 from crawler.crawl.run import crawl_run
-from crawler.crawl.urls import canonical_url
+from crawler.crawl.urls import canonical_url, url_key
 
 # The kinds of request (meta `krnews_kind`) that fetch a page which may be a stored article.
 PAGE_KINDS = frozenset({"article", "candidate"})
@@ -74,7 +74,10 @@ class StoredArticleFilter(RFPDupeFilter):
         if kind not in PAGE_KINDS and not request.meta.get("offer"):
             return None
         url = canonical_url(request.url)
-        if run.store.is_known_url(url):
+        # url_key: the form stores written before the stored URL kept the site's query order
+        if run.store.is_known_url(url) or (
+            url_key(url) != url and run.store.is_known_url(url_key(url))
+        ):
             return "known_skipped"
         if kind == "article" and run.store.recently_gone(url, self.gone_days, run.run_id):
             return "gone_skipped"

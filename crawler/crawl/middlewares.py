@@ -1,13 +1,12 @@
-"""Middlewares: robots.txt and its Crawl-delay, conditional GET, redirect
-loops, retry backoff, the run's ledger. One small class each; what they keep for the run is the
-CrawlRun extension's (crawler.crawl.run)."""
+"""Middlewares: robots.txt and its Crawl-delay, conditional GET, retry backoff, the run's
+ledger (redirects and addresses: crawler.crawl.redirects). One small class each; what they keep
+for the run is the CrawlRun extension's (crawler.crawl.run)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from typing import Any
-from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -81,7 +80,12 @@ class ConditionalGetMiddleware:
         if not meta.get("krnews_source") or "krnews_checked_at" in meta:
             return
         run = crawl_run(self.crawler)
-        cached = run.store.http_cache_get(request_key(request)) if run else None
+        cached = None
+        if run is not None:
+            key = request_key(request)  # as requested; earlier versions kept the canonical form
+            cached = run.store.http_cache_get(key)
+            if cached is None and canonical_url(key) != key:
+                cached = run.store.http_cache_get(canonical_url(key))
         meta["krnews_checked_at"] = cached["checked_at"] if cached else None
         if cached:
             if cached["etag"]:
@@ -100,38 +104,6 @@ class ConditionalGetMiddleware:
                 etag.decode("latin-1") if etag else None,
                 modified.decode("latin-1") if modified else None,
             )
-        return response
-
-
-class RedirectGuardMiddleware:
-    """Looks at each redirect before Scrapy's RedirectMiddleware follows it.
-
-    A redirect back to a URL already in the chain becomes an error with its own name (without
-    this, Scrapy's duplicate filter silently drops the looping request and nothing records that
-    the page was lost). A redirect to an article the store already has is not followed: the
-    spider records the link as an alias, so the next run does not even ask.
-    """
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.max_times = crawler.settings.getint("REDIRECT_MAX_TIMES")
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def process_response(self, request: Request, response: Response, spider=None):
-        if response.status in (301, 302, 303, 307, 308) and "Location" in response.headers:
-            location = response.headers.get("Location") or b""
-            target = urljoin(request.url, location.decode("latin-1"))
-            chain = [*request.meta.get("redirect_urls", []), request.url]
-            if target in chain:
-                raise Refused("redirect_loop", " -> ".join([*chain, target]))
-            if request.meta.get("redirect_times", 0) >= self.max_times:
-                raise Refused("redirect_loop", f"max redirections ({self.max_times}) reached")
-            run = crawl_run(self.crawler)
-            if run is not None and run.redirected(canonical_url(chain[0]), canonical_url(target)):
-                raise Refused("known_redirect", f"known article: {chain[0]} -> {target}")
         return response
 
 

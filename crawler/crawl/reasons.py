@@ -21,7 +21,8 @@ class Dropped(DropItem):
 
 class Refused(IgnoreRequest):
     """A request that is not made: `reason` is `robots_disallowed`, `redirect_loop`,
-    `known_redirect` or `stopped` (the run is ending)."""
+    `offsite_redirect`, `private_address`, `known_redirect` or `stopped` (the run is
+    ending)."""
 
     def __init__(self, reason: str, message: str = "") -> None:
         super().__init__(f"{reason}: {message}" if message else reason)

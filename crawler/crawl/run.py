@@ -137,7 +137,7 @@ class CrawlRun:
         return self.stop_reason is not None
 
     def redirected(self, source: str, target: str) -> bool:
-        """A redirect (crawler.crawl.middlewares.RedirectGuardMiddleware), canonical URLs: True when
+        """A redirect (crawler.crawl.redirects), canonical URLs: True when
         the target is an article already stored. Either way the link becomes an alias of the
         article once the run ends."""
         self.redirects[target] = source

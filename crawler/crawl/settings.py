@@ -60,7 +60,13 @@ CONCURRENT_ITEMS = 8
 DOWNLOADER_MIDDLEWARES = {
     "crawler.crawl.middlewares.RobotsMiddleware": 95,
     "crawler.crawl.middlewares.ConditionalGetMiddleware": 580,
-    "crawler.crawl.middlewares.RedirectGuardMiddleware": 650,
+    # Every redirect hop judged before it is followed: loops, off the site, known articles.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.crawl.redirects.GuardedMetaRefreshMiddleware": 580,
+    "crawler.crawl.redirects.GuardedRedirectMiddleware": 600,
+    # No private, loopback or link-local address unless the site's home is on one.
+    "crawler.crawl.redirects.AddressGuardMiddleware": 96,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.crawl.middlewares.BackoffRetryMiddleware": 550,
 }
@@ -68,6 +74,9 @@ DOWNLOADER_MIDDLEWARES = {
 # What a run asks: an article already stored, or a link gone in an earlier run, is never requested,
 # and a site's requests stop at its max_pages.
 DUPEFILTER_CLASS = "crawler.crawl.dupefilter.StoredArticleFilter"
+# A request is sent as the page wrote its URL; its identity (the duplicate filter's fingerprint)
+# is the URL's canonical form: one request per article however its links spell it.
+REQUEST_FINGERPRINTER_CLASS = "crawler.crawl.urls.CanonicalFingerprinter"
 
 # The run's ledger (crawler.crawl.ledger) sits next to the spider, so it sees each callback's own output.
 SPIDER_MIDDLEWARES = {

@@ -72,11 +72,25 @@ class Family:
         """The response for one GET, or None for a 404."""
         raise NotImplementedError
 
+    # The order the family's links write their query parameters in (a subsequence of it is
+    # fine); a request in any other order is a 404. Empty: any order.
+    query_order: tuple[str, ...] = ()
+
+    def linked_order(self, keys: list[str]) -> bool:
+        if not self.query_order:
+            return True
+        places = [self.query_order.index(k) for k in keys if k in self.query_order]
+        return places == sorted(places)
+
     # -- helpers shared by the families ------------------------------------------------------
 
     def respond(self, view: View, path_qs: str) -> Response:
         parts = urlsplit(path_qs)
         query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        if not self.linked_order(list(query)):
+            # as servers that key pages or caches by the raw request target: only the order
+            # the site's own links write is a page
+            return self.not_found(view)
         if parts.path == "/robots.txt":
             return text_response(self.robots(view), "text/plain")
         if path_qs in self.static_pages:

@@ -42,6 +42,8 @@ class Legacy(Family):
     charset = "cp949"
     declared_charset = "euc-kr"
 
+    query_order = ("uid", "section", "page")
+
     def article_path(self, site: Site, article: Article) -> str:
         return f"/sub_read.html?uid={article.id}&section={article.section}"
 

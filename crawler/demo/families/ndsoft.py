@@ -34,6 +34,8 @@ class NDSoft(Family):
     name = "ndsoft"
     static_pages: ClassVar[dict[str, str]] = {"/com/company.html": "회사소개"}
 
+    query_order = ("sc_section_code", "sc_area", "sc_word", "view_type", "page")
+
     def article_path(self, site: Site, article: Article) -> str:
         return f"/news/articleView.html?idxno={article.id}"
 
