@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 from protego import Protego
@@ -88,6 +88,14 @@ class SourcesMixin:
         yield from self._discover(state)
 
     def _apply_crawl_delay(self, state: SiteState, delay: float) -> None:
+        cap = self.settings.getfloat("KRNEWS_MAX_CRAWL_DELAY")
+        if cap and delay > cap:
+            # crawler.crawl.politeness: honoured up to the cap, and said
+            message = f"robots.txt asks Crawl-delay {delay:g}s; crawled at the cap of {cap:g}s"
+            logger.warning("%s: %s", state.site.name, message)
+            robots = urljoin(state.site.home, "/robots.txt")
+            self._fault(state.site.name, robots, "crawl_delay_capped", None, message)
+            delay = cap
         state.crawl_delay = delay
         self.crawler.signals.send_catch_log(
             signal=crawl_delay_found, host=state.site.host, delay=delay

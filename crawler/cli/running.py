@@ -26,6 +26,7 @@ CRAWL_KEYS = {
     "retries": ("RETRY_TIMES", int),
     "max_page_bytes": ("DOWNLOAD_MAXSIZE", int),
     "max_list_pages": ("KRNEWS_MAX_LIST_PAGES", int),
+    "max_crawl_delay": ("KRNEWS_MAX_CRAWL_DELAY", float),
 }
 
 

@@ -25,6 +25,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import _schedule_coro
 from twisted.python.failure import Failure
 
+from crawler.crawl.politeness import asked_pause
 from crawler.crawl.reasons import Refused
 
 logger = logging.getLogger(__name__)
@@ -48,17 +49,29 @@ class StoppableDownloadHandler(HTTP11DownloadHandler):
 
     def __init__(self, crawler):
         super().__init__(crawler)
+        self.crawler = crawler
         self._tasks: set[asyncio.Task] = set()
         self._cancelled = False
+        self._cap = crawler.settings.getfloat("KRNEWS_MAX_CRAWL_DELAY")
+        # A site that said "slow down" (crawler.crawl.politeness): download slot -> the
+        # monotonic end of its pause. Read here, before the slot sends its next request.
+        self._paused: dict[str, float] = {}
         crawler.signals.connect(self.cancel_all, signal=cancel_downloads)
 
     async def download_request(self, request: Request) -> Response:
+        key = self.crawler.engine.downloader.get_slot_key(request)
+        while not self._cancelled and self._paused.get(key, 0.0) > time.monotonic():
+            await asyncio.sleep(min(0.25, self._paused[key] - time.monotonic()))
         if self._cancelled:
             raise RunStopped(f"run stopping: {request.url} not fetched")
         task = asyncio.ensure_future(super().download_request(request))
         self._tasks.add(task)
         try:
-            return await task
+            response = await task
+            pause = asked_pause(response, self._cap)
+            if pause:
+                self._paused[key] = max(time.monotonic() + pause, self._paused.get(key, 0.0))
+            return response
         except asyncio.CancelledError:
             if self._cancelled and task.cancelled():
                 raise RunStopped(f"run stopping: {request.url} cancelled in flight") from None

@@ -20,8 +20,10 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from crawler.crawl.reasons import Refused
 
 # Kinds that mean "something about this site is wrong" and make `krnews crawl` exit 1. The rest
-# (robots_404, robots_disallowed) are notable but normal: most small sites have no robots.txt.
-NOTABLE_ONLY = frozenset({"robots_404"})
+# are notable but normal: most small sites have no robots.txt; a site that asks for a longer
+# Crawl-delay than the cap is crawled at the cap; a page the site refused with "slow down" (429,
+# or 503 with Retry-After) after its pause is left to the next run, not a failed page.
+NOTABLE_ONLY = frozenset({"robots_404", "crawl_delay_capped", "throttled"})
 
 
 def http_kind(status: int) -> str:
@@ -40,6 +42,8 @@ def failure_kind(failure: Failure) -> tuple[str, int | None, str]:
     message = f"{type(exc).__name__}: {exc}".strip()
     if failure.check(HttpError):
         status = exc.response.status
+        if status == 429 or (status == 503 and b"Retry-After" in exc.response.headers):
+            return "throttled", status, f"HTTP {status}: the site asked to slow down; next run"
         return http_kind(status), status, f"HTTP {status}"
     if failure.check(DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError):
         return "timeout", None, message

@@ -36,6 +36,8 @@ FINAL_FAILURES = frozenset(
         "not_html",
         "robots_disallowed",
         "known_redirect",
+        "offsite_redirect",
+        "private_address",
     }
 )
 

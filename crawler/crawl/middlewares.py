@@ -14,6 +14,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from crawler.crawl.ledger import request_key
+from crawler.crawl.politeness import slow_down
 from crawler.crawl.reasons import Refused
 from crawler.crawl.run import crawl_run
 from crawler.crawl.urls import canonical_url
@@ -131,6 +132,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider=None
     ):
+        # "Slow down" (429, 503 + Retry-After): the whole site waits in its download slot
+        # (crawler.crawl.politeness) instead of this request alone backing off.
+        if slow_down(self.crawler, request, response) is not None:
+            return super().process_response(request, response)
         return await self._backed_off(super().process_response(request, response))
 
     async def process_exception(  # type: ignore[override]

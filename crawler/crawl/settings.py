@@ -27,7 +27,9 @@ ROBOTSTXT_OBEY = False
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
-DOWNLOAD_DELAY_JITTER = 0.5  # each delay is 0.5x-1.5x DOWNLOAD_DELAY
+# A site's delay is a floor between its requests (a robots.txt Crawl-delay too): Scrapy's
+# jitter (0.5x-1.5x by default) would send every other request early.
+DOWNLOAD_DELAY_JITTER = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -44,6 +46,9 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_BACKOFF_BASE = 2
 RETRY_BACKOFF_MAX = 60
 REDIRECT_MAX_TIMES = 10
+# The longest a site may make the crawl wait between its requests (robots.txt Crawl-delay) or
+# after a "slow down" (429 / 503 Retry-After), in seconds: crawler.crawl.politeness.
+KRNEWS_MAX_CRAWL_DELAY = 30.0
 DNS_TIMEOUT = 20
 COOKIES_ENABLED = False
 # Nothing listens that the user did not ask for: no telnet console, and no remote-control HTTP
@@ -94,9 +99,11 @@ EXTENSIONS = {
     "crawler.crawl.progress.ProgressLine": 500,
     "crawler.crawl.deadline.RunDeadline": 510,
 }
-# The time limit of a run (`krnews crawl --max-minutes`), in seconds; 0 for none. At the limit, or
+# The time limit of a run (`krnews crawl --max-minutes`), in seconds (0: none). At the limit, or
 # on SIGTERM/SIGINT, no new request is made and those in flight get KRNEWS_STOP_GRACE seconds.
-KRNEWS_MAX_SECONDS = 0
+# Without one, a run still ends within the hour: a site that paces the crawl (Crawl-delay, "slow
+# down") must not hold the store's lock, and every cron run after it, for longer.
+KRNEWS_MAX_SECONDS = 3600
 KRNEWS_STOP_GRACE = 5.0
 # time.monotonic() when the command started (set by crawler.cli.execute_crawl): the time limit
 # counts from there.
