@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from crawler.extract import boilerplate, bylines, dates
+from crawler.extract import boilerplate, bylines, clues, dates
+from crawler.extract.verdict import NotAnArticle
 
 if TYPE_CHECKING:
     from crawler.store.db import Store
@@ -113,6 +114,8 @@ def clean_paragraphs(article: dict, memory: LearnedLines | None = None) -> list[
         if line in learned:
             continue
         if not kept:
+            if line == article.get("section"):
+                continue  # the kicker over the headline: the section's name, not the story
             line = bylines.strip_leading_byline(line)
             if not line:
                 continue
@@ -142,8 +145,20 @@ def captions_from_lines(article: dict) -> list[dict]:
     return images
 
 
+def learned_fields(article: dict, memory: LearnedLines | None = None) -> dict:
+    """Title and author after what the site taught (crawler/extract/clues.py): a learned
+    title affix off a declared title, an account on every page giving way to the byline.
+    Raises NotAnArticle("no_title") when the declared title is only the site's name."""
+    if memory is None or not article.get("site"):
+        return article
+    site = article["site"]
+    return clues.apply(article, lambda keys: memory.learned(site, keys))
+
+
 def clean_article(article: dict, memory: LearnedLines | None = None) -> dict:
-    """The article with `body` set: paragraphs without boilerplate, joined by "\\n"."""
+    """The article with `body` set: paragraphs without boilerplate, joined by "\\n"; title
+    and author as the site's learned clues leave them (`learned_fields`)."""
+    article = learned_fields(article, memory)
     cleaned = dict(article)
     cleaned["body"] = "\n".join(clean_paragraphs(article, memory))
     cleaned["images"] = captions_from_lines(article)
@@ -154,9 +169,12 @@ class CleanPipeline:
     """Scrapy item pipeline around `clean_article`; the learned lines come from the crawl's
     store (crawler.crawl.run), or from a Store of its own on KRNEWS_DB outside a crawl."""
 
-    def __init__(self, memory: LearnedLines | None = None, own_store: Store | None = None) -> None:
+    def __init__(
+        self, memory: LearnedLines | None = None, own_store: Store | None = None, stats: Any = None
+    ) -> None:
         self.memory = memory
         self._own_store = own_store  # the Store opened for the memory, closed with the spider
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CleanPipeline:
@@ -167,19 +185,29 @@ class CleanPipeline:
 
         threshold = boilerplate_min_articles(crawler.settings)
         run = crawl_run(crawler)
+        stats = getattr(crawler, "stats", None)
         if run is not None:
-            return cls(BoilerplateMemory(run.store, threshold))
+            return cls(BoilerplateMemory(run.store, threshold), stats=stats)
         path = crawler.settings.get("KRNEWS_DB")
         if not path:
-            return cls(None)
+            return cls(None, stats=stats)
         from crawler.store.db import Store
 
         store = Store(path)
-        return cls(BoilerplateMemory(store, threshold), own_store=store)
+        return cls(BoilerplateMemory(store, threshold), own_store=store, stats=stats)
 
     def close_spider(self, spider: Any = None) -> None:
         if self._own_store is not None:
             self._own_store.close()
 
     def process_item(self, item: dict, spider: Any = None) -> dict:
-        return clean_article(item, self.memory)
+        try:
+            return clean_article(item, self.memory)
+        except NotAnArticle as err:
+            reason = err.reason  # a page whose only title is the site's name: no_title
+        from crawler.crawl.reasons import Dropped  # Scrapy wiring only
+
+        if self.stats is not None:
+            self.stats.inc_value(f"item_dropped_reasons_count/{reason}")
+        # Raised outside the handler: no traceback holding the article (pipelines/extract.py).
+        raise Dropped(reason, item.get("url") or "")

@@ -39,7 +39,15 @@ UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
         ("http://x.kr/list.html?section=sc2&page=3", "list", True),
         ("http://x.kr/news/society", "list", False),
         ("http://x.kr/latest", "list", False),
-        ("http://x.kr/bbs/board.php?bo_table=news&sca=정치", "list", False),
+        # A gnuboard board without a post is its list (a category tab, a page of it): sure.
+        ("http://x.kr/bbs/board.php?bo_table=news&sca=정치", "list", True),
+        ("http://x.kr/bbs/board.php?bo_table=news", "list", True),
+        ("http://x.kr/bbs/board.php?bo_table=notice&page=3", "list", True),
+        # An XE / Rhymix module without a document: a guess (a page module is one too).
+        ("http://x.kr/index.php?mid=news", "list", False),
+        ("http://x.kr/index.php?mid=news&category=101&page=2", "list", False),
+        ("http://x.kr/news/list.asp?page=2&code=0102", "list", False),
+        ("http://x.kr/section/life", "list", False),
         # A Hangul-slug permalink ending in "/" has the shape of a list: a guess, so fetched.
         ("http://x.kr/고양시-축제/", "list", False),
         ("http://x.kr/news/고양시-개인정보-유출-사고/", "list", False),
@@ -218,8 +226,11 @@ def test_a_list_of_links_is_rejected_before_extraction(monkeypatch) -> None:
     )
     body = f'<html><head><meta charset="utf-8"><title>뉴스</title></head><body><ul>{rows}</ul>'
     with pytest.raises(NotAnArticle) as caught:
-        extract_page(body.encode(), "http://x.kr/bbs/board.php?bo_table=news", {})
+        extract_page(body.encode(), "http://x.kr/board/news", {})  # a list guess: judged
     assert caught.value.reason == "link_list"
+    with pytest.raises(NotAnArticle) as caught:
+        extract_page(body.encode(), "http://x.kr/bbs/board.php?bo_table=news", {})
+    assert caught.value.reason == "list_url"  # a board without a post: its URL is enough
 
 
 def test_a_page_a_profile_claims_but_whose_body_xpaths_miss_is_still_extracted() -> None:
@@ -299,9 +310,11 @@ def test_links_with_list_context_are_one_request_and_known_through_aliases(spide
     )
     state = spider.states["ilsan-post"]
     found = list(spider._links(state, response))
+    # one request per article, sent as the page first wrote it (the list context is identity
+    # only: crawler.crawl.urls.canonical_url)
     assert found == [
-        ("http://x.kr/bbs/board.php?bo_table=news&wr_id=12", "article"),
-        ("http://x.kr/bbs/board.php?bo_table=news&sca=%EC%A0%95%EC%B9%98", "maybe_list"),
+        ("http://x.kr/bbs/board.php?bo_table=news&wr_id=12&page=2", "article"),
+        ("http://x.kr/bbs/board.php?bo_table=news&sca=%EC%A0%95%EC%B9%98", "list"),
     ]
     spider.store.save_article(
         {

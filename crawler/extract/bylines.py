@@ -32,8 +32,10 @@ _NAME = r"[가-힣]{2,4}(?:\s?[·,/]\s?[가-힣]{2,4})*"
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # "[고양=홍길동 기자]", "(서울=뉴스1) 홍길동 기자 =": place and agency before a "=".
 _PLACE = r"(?:[\[(（][^\]\)）=]{0,20}=\s*(?:[^\]\)）]{0,20}[\])）]\s*)?)?"
+# A name starts a word (after a prefix, a place or a space): "온라인뉴스팀 기자" holds no
+# name "뉴스팀".
 _BYLINE = re.compile(
-    rf"{_PLACE}(?:(?:{'|'.join(map(re.escape, PREFIXES))})\s*[:：]?\s*)?"
+    rf"{_PLACE}(?:(?:{'|'.join(map(re.escape, PREFIXES))})\s*[:：]?\s*|(?<![가-힣]))"
     rf"(?P<name>{_NAME})\s*(?P<role>{_ROLE})(?![가-힣])"
 )
 _LABELLED = re.compile(
@@ -50,6 +52,21 @@ _ANY_ROLE = re.compile(rf"{_ROLE}|기자명|글쓴이|작성자")
 _NOT_NAMES = frozenset({"담당", "전문", "현직", "취재", "사진", "영상", "해당", "모든", "여러"})
 
 
+# Who signs for a desk or the paper, not a reporter: "편집국", "온라인뉴스팀", "사회부",
+# "보도자료", "고양일보", "관리자". A name with one of these is no person's.
+_DESK = re.compile(
+    r"편집|취재|뉴스|일보|신문|방송|보도|기획|데스크|관리자|운영자|팀$|본부|센터|통신|닷컴|"
+    r"^(?:사회|정치|경제|문화|체육|스포츠|사진|국제|지역|산업|교육|전국|디지털|온라인|영상)부$|"
+    r"^(?:admin|administrator|webmaster|editor|newsroom|desk)$",
+    re.IGNORECASE,
+)
+
+
+def is_desk(name: str | None) -> bool:
+    """True for a desk, an organisation or an account that is no reporter's name."""
+    return bool(name and _DESK.search(name.replace(" ", "")))
+
+
 class Byline(NamedTuple):
     name: str | None
     email: str | None
@@ -58,7 +75,7 @@ class Byline(NamedTuple):
 def _clean_name(name: str) -> str | None:
     name = re.sub(r"\s*([·,/])\s*", r"\1", name.strip())
     parts = re.split(r"[·,/]", name)
-    if any(p in _NOT_NAMES for p in parts):
+    if any(p in _NOT_NAMES or is_desk(p) for p in parts):
         return None
     return name
 

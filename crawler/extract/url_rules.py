@@ -82,10 +82,15 @@ URL_ARTICLE = _rx(
     # A headline slug under an article path (Next.js and headless CMSes): "/article/a-b-c".
     r"/(?:article|articles|story|stories|post|posts)/[^/?#]+-[^/?#]+-[^/?#]+/?$",
 )
+# Lists whatever the site: a gnuboard board without a post (`bo_table` without `wr_id`: the
+# board's list, a category tab `sca=`, a page of it) is never an article. Followed as lists and
+# never offered as pages.
+URL_SURE_LIST = _rx(r"/board\.php\?(?:(?!wr_id=)[^#])*bo_table=(?:(?!wr_id=)[^#])*$")
 # List shapes no family claims: followed as lists, and offered as pages too, because a
 # trailing "/" or a "news" path is as often an article permalink of an unknown site.
 URL_LIST = _rx(
     r"list|section|category|/sub\.html|[?&]page=\d+|/page/\d+|/news/?$|/$",
     r"/(?:latest|recent|all|today|ranking|popular)/?$|/news/[a-z][a-z-]*/?$",
-    r"board\.php\?(?:(?!wr_id=)[^#])*$",  # a gnuboard board without a post is its list
+    # an XpressEngine / Rhymix module without a document: a board's list, or a page module
+    r"[?&]mid=[\w-]+(?:&(?!document_srl=|act=)[^#&]*)*$",
 )

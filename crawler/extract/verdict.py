@@ -9,7 +9,8 @@ fetched and judged on its page.
 `judge_page(doc, url, article=None)` answers for a fetched page, cheap signals first: the URL,
 the title of a static page, whether the page holds any prose outside links at all (before
 extraction); then, with the extracted article, link density, the amount of prose and the
-paragraphs, a dated byline, `og:type`, JSON-LD `@type` and `<article>`.
+paragraphs, a dated byline, `og:type`, JSON-LD `@type` and `<article>`, and whether the body
+is made of a run of teasers (crawler/extract/shapes.py: a board, a section, an archive).
 
 Both return a `Verdict`: `kind` (article, list, static, other), a `reason` slug (counted in
 Scrapy stats as `item_dropped_reasons_count/<reason>` when a page is dropped), whether the rule
@@ -26,10 +27,10 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree, html
 
-from crawler.extract import profiles
-from crawler.extract.profiles import meta
+from crawler.extract import profiles, shapes, titles
+from crawler.extract.profiles import meta, scriptdata
 from crawler.extract.profiles.lookup import ByTag
-from crawler.extract.url_rules import URL_ARTICLE, URL_LIST, URL_SKIP, URL_STATIC
+from crawler.extract.url_rules import URL_ARTICLE, URL_LIST, URL_SKIP, URL_STATIC, URL_SURE_LIST
 
 ARTICLE, LIST, STATIC, OTHER = "article", "list", "static", "other"
 
@@ -80,6 +81,8 @@ def judge_url(url: str) -> Verdict:
         return Verdict(STATIC, "static_url", signals={"url": "generic"})
     if "list" in kinds:
         return Verdict(LIST, "list_url", signals={"url": "profile"})
+    if URL_SURE_LIST.search(url):
+        return Verdict(LIST, "list_url", signals={"url": "generic"})
     if URL_ARTICLE.search(url):
         return Verdict(ARTICLE, "article_url", sure=False, signals={"url": "generic"})
     if URL_LIST.search(url):
@@ -107,7 +110,6 @@ STATIC_TITLES = frozenset(
         "contact us", "imprint", "impressum",
     )
 )  # fmt: skip
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[-|<>:–—]|::)\s+")
 # From the page index (crawler/extract/profiles/lookup.py): the extraction reads the same lists.
 _H1 = ByTag("h1")
 _ARTICLE_TAG = ByTag("article")
@@ -124,6 +126,8 @@ _LINK_TEXT = etree.XPath("//body//a//text()")
 # The extracted article: past this share of its text in links, the "body" is a list.
 MAX_LINK_DENSITY = 0.5
 MIN_BODY_CHARS = 50  # less than this is a photo page, a list or an error page
+# Past this share of the body's longest blocks inside teasers of a run, the body is a list.
+MAX_TEASER_SHARE = 0.6
 # The evidence score an extracted page needs to be an article (see `_evidence`): a dated byline
 # or article metadata is enough, and so is prose alone (an undated blog post of three
 # paragraphs); a list with a lead under each headline loses it to its link density.
@@ -149,7 +153,7 @@ def _title_heads(doc: html.HtmlElement) -> list[str]:
     heads: list[str] = []
     title = doc.findtext(".//title")
     if title and title.strip():
-        heads.append(_TITLE_SEPARATORS.split(title.strip())[0])
+        heads.append(titles.head_part(title.strip()))
     heads.extend(h.text_content() for h in [h for h in _H1(doc)[:4] if not _in_footer(h)][:2])
     return heads
 
@@ -214,6 +218,8 @@ def _before_extraction(doc: html.HtmlElement) -> Verdict:
     linked = sum(len(t.strip()) for t in _LINK_TEXT(doc))
     text_chars = sum(map(len, loose))
     signals["link_chars"], signals["text_chars"] = linked, text_chars
+    if scriptdata.carries_story(doc):  # a framework's page: extraction reads its scripts
+        return Verdict(ARTICLE, "script_data", sure=False, signals=signals)
     if linked > text_chars:
         return Verdict(LIST, "link_list", signals=signals)
     return Verdict(OTHER, "no_body", signals=signals)
@@ -224,6 +230,8 @@ def _evidence(article: dict, signals: dict) -> int:
     score = 0
     if signals["ld_type"] and signals["ld_type"] != "WebPage":
         score += 2
+    elif signals.get("ld_list"):
+        score -= 2  # CollectionPage, ItemList: the page says it is a list
     if signals["og_type"] == "article":
         score += 2
     elif signals["og_type"] in ("profile", "blog"):
@@ -247,6 +255,18 @@ def _evidence(article: dict, signals: dict) -> int:
     return score
 
 
+def _made_of_teasers(doc: html.HtmlElement, article: dict, signals: dict) -> bool:
+    """The body is a run of teasers (crawler/extract/shapes.py): a list, a board, an archive,
+    whatever its CMS and however much prose its leads hold. A page whose metadata says it is
+    an article is one (its related-articles box is not what it is made of)."""
+    if signals["og_type"] == "article" or (signals["ld_type"] and signals["ld_type"] != "WebPage"):
+        return False
+    paragraphs = article.get("paragraphs") or []
+    share = shapes.teaser_share(doc, article.get("url") or "", paragraphs, MAX_TEASER_SHARE)
+    signals["teaser_share"] = round(share, 2)
+    return share >= MAX_TEASER_SHARE
+
+
 def _after_extraction(doc: html.HtmlElement, article: dict) -> Verdict:
     paragraphs = article.get("paragraphs") or ()
     link_density = round(float(article.get("link_density") or 0.0), 3)
@@ -265,8 +285,11 @@ def _after_extraction(doc: html.HtmlElement, article: dict) -> Verdict:
         return Verdict(OTHER, "no_body", signals=signals)
     signals.update(metadata_signals(doc))
     signals["url_date"] = bool(_URL_DATE.search(article.get("url") or ""))
+    signals["ld_list"] = not signals["ld_type"] and shapes.ld_collection(doc)
     score = _evidence(article, signals)
     signals["score"] = score
+    if score >= ACCEPT and _made_of_teasers(doc, article, signals):
+        return Verdict(LIST, "teaser_list", signals=signals)
     if score >= ACCEPT:
         return Verdict(ARTICLE, "evidence", signals=signals)
     kind = LIST if link_density > 0.15 else OTHER

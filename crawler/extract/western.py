@@ -105,6 +105,29 @@ WESTERN_LINE_RULES: tuple[LineRule, ...] = (
         r"\d{1,2}\.\d{1,2}\.\d{2,4}(?:,?\s*\d{1,2}:\d{2}(?: uhr)?)?\.?$",
         50,
     ),
+    # WordPress's entry meta under a post ("Dieser Eintrag wurde veröffentlicht in Podcast …
+    # von …. Permanentlink.", "This entry was posted in News by …").
+    _rule(
+        CREDIT,
+        r"^(?:dieser (?:eintrag|beitrag) wurde (?:am .{0,40} )?veröffentlicht|"
+        r"this (?:entry|post) was posted|cette entrée a été publiée|questa voce è stata pubblicata)"
+        r"\b.{0,200}$",
+        260,
+    ),
+    # Appeals and app promotions a template prints under every story.
+    _rule(
+        TIPOFF,
+        r"^(?:if you (?:enjoyed|liked|value) (?:reading )?this (?:post|article|story)\b.{0,160}|"
+        r"for the latest .{0,60}\bdownload (?:the|our) .{0,60}\bapps?\b.{0,60})$",
+        240,
+    ),
+    _rule(
+        RELATED,
+        r"^(?:vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel|"
+        r"next (?:article|post|story)|previous (?:article|post|story))\s*[:.…»]*$",
+        40,
+    ),
+    _rule(AD, r"^(?:was sind cookies|what are cookies|qu'est-ce qu'un cookie)\s*\??$", 30),
     # "Abbildung 4: klassische Schwachschicht.", "Figure 2: …": a caption printed as text.
     _rule(CAPTION, r"^(?:abbildung|abb\.|figure|fig\.)\s*\d{0,3}\s*:\s*\S", 250),
     _rule(AD, r"^[-–\s]*(?:anzeige|werbung|advertisement|publicité|pubblicità|reklama)[-–\s:]*$"),

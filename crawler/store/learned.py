@@ -1,5 +1,7 @@
 """Site-learned boilerplate (issue 4): which lines of a stored article are counted, when a line
-is learned, and taking a newly learned line out of the articles stored before it. The counts
+is learned, and taking a newly learned line out of the articles stored before it. Beside the
+lines, the same table counts a page's title affixes and meta author account
+(crawler/extract/clues.py keys, marked so that no body line equals one). The counts
 are the store's (`boilerplate_lines`, through crawler/store/lines.py's Store methods).
 
 The clean stage (pipelines/clean.py) is handed a BoilerplateMemory and asks it only
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from crawler.crawl.settings import KRNEWS_BOILERPLATE_MIN_ARTICLES
+from crawler.extract import clues
 
 # A line seen in this many stored articles of one site is that site's boilerplate: the default,
 # kept once in the settings; a crawl reads its own (crawler.crawl.settings.boilerplate_min_articles).
@@ -73,7 +76,10 @@ class BoilerplateMemory:
         if article.get("site") and article.get("body"):
             lines = article["body"].split("\n")
             head, tail = EDGE_LINES
-            self.observe(store, article["site"], lines[:head] + lines[head:][-tail:], article_id)
+            # With the edge lines, what the page says of its title and author: a title affix or
+            # an account on every page of the site is the site's (crawler/extract/clues.py).
+            edges = lines[:head] + lines[head:][-tail:] + clues.keys(article)
+            self.observe(store, article["site"], edges, article_id)
 
     def learned(self, site: str | None, lines: Iterable[str]) -> set[str]:
         """Those of `lines` that are this site's boilerplate."""
@@ -93,4 +99,8 @@ def reclean_learned(store: Any, learned: list[tuple[str, str]]) -> int:
     articles were stored with it; the store saves each again without the line. Returns how many
     articles changed.
     """
-    return sum(store.take_out_line(site, line, RECLEANED) for site, line in learned)
+    return sum(
+        store.take_out_line(site, line, RECLEANED)
+        for site, line in learned
+        if not clues.is_clue(line)  # a title affix or an account is in no body
+    )

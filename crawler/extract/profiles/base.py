@@ -16,14 +16,23 @@ from typing import ClassVar
 from lxml import etree, html
 
 from crawler.extract import bylines, dates
-from crawler.extract.profiles import blocks, density, generic, hints, lookup, meta
+from crawler.extract.profiles import (
+    blocks,
+    density,
+    generic,
+    hints,
+    lookup,
+    meta,
+    naming,
+    scriptdata,
+)
 from crawler.extract.profiles.readers import (
+    deck_text,
     first_date,
     first_text,
     generator_meta,
     signature_lines,
     spaced_text,
-    title_agrees,
 )
 from crawler.extract.text import normalize
 
@@ -96,11 +105,13 @@ class Profile:
     def extract(self, doc: html.HtmlElement, url: str) -> dict:
         metas = meta.meta_values(doc)
         ld = meta.json_ld_article(doc)
-        site_name = normalize(metas.get("og:site_name")) or None
+        names = naming.Names(doc, metas, ld, url)
         published, updated = self.dates(doc, metas, ld)
-        author, email = self.author(doc, metas, ld)
+        authors = self.author(doc, metas, ld, names)
+        author, email = authors.name, authors.email
         body = self.body_element(doc)
-        title = self.headline(doc, metas, ld, site_name, body.anchor if body else None)
+        found = self.headline(doc, metas, ld, body.anchor if body else None, names)
+        title = found.text
         subtitle = self.deck(doc, ld)
         images: list[dict] = []
         paragraphs: list[str] = []
@@ -124,6 +135,15 @@ class Profile:
                     subtitle = None if subtitle in lines else subtitle
         if author is None or email is None:
             author, email = self.byline_in_body(paragraphs, author, email)
+        byline = authors.byline
+        if authors.account and byline[0] is None:
+            byline = self.byline_in_body(paragraphs, None, None)
+            if byline[0] is None and paragraphs:  # "[김포=홍길동 기자] …" opens the text
+                lead = paragraphs[0][
+                    : len(paragraphs[0]) - len(bylines.strip_leading_byline(paragraphs[0]))
+                ]
+                found_lead = bylines.parse_byline(lead)
+                byline = (found_lead.name, found_lead.email) if lead else byline
         return {
             "url": url,
             "title": title,
@@ -139,50 +159,33 @@ class Profile:
             "paragraphs": paragraphs,
             "images": images,
             "link_density": density,  # for crawler.extract.verdict; the extract stage pops it
+            # What the site may teach (crawler/store/learned.py), read by the clean stage.
+            naming.CLUES: {
+                "declared": found.declared,
+                "title_visible": found.visible,
+                "account": authors.account,
+                "byline": list(byline) if authors.account and byline[0] else None,
+            },
         }
 
-    def headline(
-        self, doc, metas: dict, ld: dict, site_name: str | None, body_el=None
-    ) -> str | None:
-        visible = first_text(doc, self.title)
-        if visible:
-            return visible
-        declared = next(
-            (
-                normalize(c)
-                for c in (
-                    ld.get("headline"),
-                    metas.get("og:title"),
-                    metas.get("twitter:title"),
-                    doc.findtext(".//title"),
-                )
-                if isinstance(c, str) and normalize(c)
-            ),
-            None,
-        )
-        # A generic guess (an <h1>, a "headline" class) counts only when the page's own metadata
-        # agrees: the first <h1> of an unknown layout is as often the logo as the headline.
-        for xp in generic.TITLE:
-            for el in xp(doc):
-                text = normalize(el.text_content())
-                if text and (declared is None or title_agrees(text, declared, site_name)):
-                    return text
-        in_page = hints.title_in_page(doc, declared) if declared else None
-        return (
-            in_page
-            or (hints.heading_before(doc, body_el) if body_el is not None else None)
-            or (meta.strip_site_name(declared, site_name) if declared else None)
-        )
+    def headline(self, doc, metas: dict, ld: dict, body_el=None, names=None) -> naming.Title:
+        """The headline as the page shows it (crawler/extract/profiles/naming.py)."""
+        return naming.find_title(doc, self.title, metas, ld, body_el, names)
 
     def deck(self, doc, ld: dict) -> str | None:
+        """The sub-headline as the page shows it: the profile's place for it, then the generic
+        deck classes (a family's template is not the only one its sites run), then the
+        schema's alternativeHeadline, then a short block right after the headline. Lines the
+        page breaks with <br> stay lines."""
+        for group in (self.subtitle, generic.SUBTITLE, generic.SUBTITLE_LIKE):
+            found = deck_text(doc, group)
+            if found:
+                return found
         alternative = ld.get("alternativeHeadline")
-        # A family profile knows where its deck sits; no match there means the story has none.
-        fallback = () if self.subtitle else generic.SUBTITLE
-        found = first_text(doc, self.subtitle + fallback) or (
-            normalize(alternative) or None if isinstance(alternative, str) else None
-        )
-        if found or self.subtitle:
-            return found
+        if isinstance(alternative, str) and normalize(alternative):
+            return normalize(alternative)
+        if self.subtitle:  # a family that names its deck's place and has none there
+            return None
         deck = first_text(doc, generic.DECK_AFTER_HEADLINE)
         # A byline or dateline under the headline is not a deck.
         if deck and 5 < len(deck) <= 150 and not hints.is_signature(deck):
@@ -216,35 +219,9 @@ class Profile:
                 break
         return published, updated if updated != published else None
 
-    def author(self, doc, metas: dict, ld: dict) -> tuple[str | None, str | None]:
-        name = email = None
-        for xp in self.byline + generic.BYLINE:
-            for el in signature_lines(doc, (xp,)):
-                found = bylines.parse_byline(spaced_text(el))
-                name, email = name or found.name, email or found.email
-                if email is None and not isinstance(el, str):
-                    mail = el.xpath('.//a[starts-with(@href,"mailto:")]/@href')
-                    email = mail[0].removeprefix("mailto:") if mail else None
-            if name:
-                break
-        if not name:
-            for raw in (meta.ld_author(ld), *(metas.get(k) for k in generic.META_AUTHOR)):
-                if raw:
-                    found = bylines.parse_byline(raw)
-                    # A bare "홍길동" in meta has no role word for the byline parser to anchor on.
-                    name = found.name or (raw if re.fullmatch(r"[가-힣]{2,4}", raw) else None)
-                    email = email or found.email
-                    if name:
-                        break
-        if not name:
-            line = next(
-                (t for t in hints.short_texts(doc, hints.BYLINE_HINT) if bylines.is_byline_line(t)),
-                None,
-            )
-            if line is not None:
-                found = bylines.parse_byline(line)
-                name, email = found.name, email or found.email
-        return name, email or meta.ld_author_email(ld)
+    def author(self, doc, metas: dict, ld: dict, names=None) -> naming.Authors:
+        """The reporter the byline names (crawler/extract/profiles/naming.py)."""
+        return naming.find_author(doc, self.byline, metas, ld, names)
 
     @staticmethod
     def dateline_anywhere(doc) -> tuple[str | None, str | None]:
@@ -279,9 +256,7 @@ class Profile:
         """A profile whose XPaths miss falls back to the generic rules: it never drops a page.
         A family's own body container is the body; rules that name a container by a loose
         word (`body_is_sure` False) are checked against text density like the generic ones."""
-        if self.body_is_sure:
-            found = generic.first_body(doc, self.body)
-            if found is not None:
-                return found
-            return generic.best_body(doc)
-        return generic.best_body(doc, self.body)
+        found = generic.first_body(doc, self.body) if self.body_is_sure else None
+        if found is None:
+            found = generic.best_body(doc, () if self.body_is_sure else self.body)
+        return scriptdata.story_body(doc, found)  # no body or a sliver: the scripts' story?

@@ -55,6 +55,14 @@ TITLE = (
     ByTag("h2"),
 )
 SUBTITLE = (ByClass(*SUBTITLE_CLASSES),)
+# A deck class with a template's prefix or suffix ("read_sub_title", "art_subtitle",
+# "sub_title_top"), on the blocks a deck is printed in.
+SUBTITLE_LIKE = (
+    ClassContains(
+        ("sub_title", "subtitle", "sub-title"),
+        tags=("td", "div", "p", "h2", "h3", "h4", "span", "strong", "em"),
+    ),
+)
 # Where an unknown layout prints its deck: right after the headline, a short heading or a
 # paragraph whose class says "sub" or "deck" ("Headline_sub__R2m", "bo_v_sub", "post-deck").
 _DECK_WORDS = ("sub", "deck")

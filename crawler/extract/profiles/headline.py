@@ -9,17 +9,17 @@ is hardly linked and holds at least half as much prose (not the headline's own b
 
 from __future__ import annotations
 
-import re
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from lxml import html
 
+from crawler.extract.titles import head_part
+
 if TYPE_CHECKING:
     from crawler.extract.profiles.density import Node
 
 HEADLINE_SHARE, HEADLINE_REACH, HEADLINE_LINKS = 0.5, 3, 0.25
-_TITLE_PARTS = re.compile(r"\s[|\-–—:·»<>]\s|\s?\|\s?")
 
 
 def page_headline(body: html.HtmlElement) -> html.HtmlElement | None:
@@ -27,7 +27,7 @@ def page_headline(body: html.HtmlElement) -> html.HtmlElement | None:
     whose text the <title> repeats, or its only <h1>."""
     root = body.getroottree().getroot()
     title = " ".join((root.findtext(".//title") or "").split()).lower()
-    head = _TITLE_PARTS.split(title)[0]
+    head = head_part(title)
     if len(head) < 10:
         return None
     h1s = list(body.iter("h1"))

@@ -3,11 +3,12 @@ headline: read from the few elements around a hint word, never from a join of th
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import NamedTuple
 
 from lxml import etree, html
 
-from crawler.extract import boilerplate, bylines, dates
+from crawler.extract import boilerplate, bylines, dates, titles
 from crawler.extract.profiles.lookup import page_index
 from crawler.extract.text import normalize
 
@@ -84,17 +85,11 @@ def short_texts(doc: html.HtmlElement, hint: Hint = DATELINE_HINT):
 _CONTAINS = _X("//body//text()[contains(., $s)]")
 
 
-# What <title> and og:title put between the headline, the section and the site name.
-TITLE_SEPARATORS = (" - ", " | ", " < ", " :: ", " : ", " – ", " — ", " > ")
-
-
-def title_in_page(doc: html.HtmlElement, declared: str) -> str | None:
-    """The longest head of `declared` (og:title/<title>, site name glued on) that the page
-    also shows as one element's whole text: "제목 - 신문" -> "제목"."""
-    heads = [declared]
-    for sep in TITLE_SEPARATORS:
-        heads += [declared.rsplit(sep, n)[0] for n in (1, 2) if sep in declared]
-    for head in sorted({h.strip() for h in heads if len(h.strip()) > 5}, key=len, reverse=True):
+def title_in_page(doc: html.HtmlElement, declared: str, names: Collection[str] = ()) -> str | None:
+    """The headline of `declared` (og:title/<title>, affixes glued on) that the page also shows
+    as one element's whole text: "제목 > 게시판 | 사이트" -> "제목", in the order of
+    crawler.extract.titles.chains; never a run that is only the site's name."""
+    for head in [h for h in titles.chains(declared) if len(h) > 5 and h not in names]:
         for node in _CONTAINS(doc, s=head[:12]):
             el = node.getparent()
             if node.is_tail and el is not None:
@@ -134,6 +129,36 @@ def heading_before(doc: html.HtmlElement, body: html.HtmlElement) -> str | None:
         ):
             found = text
     return found
+
+
+_OPENING_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "div"})
+_EMPHASIS = ("b", "strong", "em", "font")
+
+
+def heading_opening(body: html.HtmlElement) -> str | None:
+    """A headline the body opens with (a magazine layout that prints it in the article's own
+    block, under a logo-only <h1> and a site-name <title>): the body's first block, a heading or
+    a paragraph wholly in bold or emphasis, short and no sentence, with more text after it."""
+    for el in body.iter(*_OPENING_TAGS):
+        if next(el.iterdescendants(*_OPENING_TAGS), None) is not None:
+            continue  # a wrapper: its first block decides
+        text = normalize(el.text_content())
+        if len(text) < 8:
+            continue  # empty, or a kicker ("ICON", "포토")
+        emphatic = el.tag.startswith("h") or any(
+            normalize(e.text_content()) == text for e in el.iter(*_EMPHASIS)
+        )
+        if (
+            emphatic
+            and 8 <= len(text) <= 150
+            and not text.endswith((".", "다", "?", "!", ":"))
+            and not el.findall(".//a")
+            and not is_signature(text)
+            and STRING_LENGTH(body) > 4 * len(text)
+        ):
+            return text
+        return None
+    return None
 
 
 _TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "strong", "b", "td", "div", "span", "p", "font"})

@@ -3,9 +3,11 @@ the generator meta, and whether a visible heading is the declared headline."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from lxml import etree, html
 
-from crawler.extract import dates
+from crawler.extract import dates, titles
 from crawler.extract.profiles import hints
 from crawler.extract.text import normalize
 
@@ -50,11 +52,38 @@ def generator_meta(doc: html.HtmlElement) -> str:
     )
 
 
-def title_agrees(text: str, declared: str, site_name: str | None) -> bool:
+def title_agrees(text: str, declared: str, names: Collection[str] = ()) -> bool:
     """The visible heading is the headline that <title>/og:title declare, not the site name
-    they glue on ("제목 - 뉴스 - 김포미래신문" and the logo's <h1> "김포미래신문")."""
-    if len(text) <= 5 or text not in declared or text == site_name:
-        return False
-    return declared == text or not any(
-        declared.endswith(sep + text) for sep in hints.TITLE_SEPARATORS
-    )
+    they glue on ("제목 - 뉴스 - 김포미래신문" and the logo's <h1> "김포미래신문"):
+    crawler.extract.titles.agrees."""
+    return titles.agrees(text, declared, names)
+
+
+# A deck is a line or two under the headline: longer, or holding links, it is something else
+# (a teaser list, a summary box).
+DECK_MAX = 300
+
+
+def deck_text(doc: html.HtmlElement, exprs: Collection) -> str | None:
+    """The first deck the rules select: its lines as the page breaks them with <br>, each
+    normalised, joined by "\\n"; an element holding a link, or longer than DECK_MAX, is not one."""
+    for xp in exprs:
+        for el in xp(doc):
+            if isinstance(el, str) or el.find(".//a") is not None:
+                continue
+            lines = [normalize(line) for line in _broken_text(el).split("\n")]
+            text = "\n".join(line for line in lines if line)
+            if 6 <= len(text) <= DECK_MAX:  # not a kicker ("ICON", "포토")
+                return text
+    return None
+
+
+def _broken_text(el: html.HtmlElement) -> str:
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag == "br":
+            parts.append("\n")
+        elif isinstance(child.tag, str):
+            parts.append(_broken_text(child).replace("\n", " "))
+        parts.append(child.tail or "")
+    return "".join(parts)
