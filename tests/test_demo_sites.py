@@ -6,6 +6,8 @@ import re
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from html import escape, unescape
 from itertools import combinations
 from urllib.parse import urljoin
@@ -13,18 +15,21 @@ from urllib.parse import urljoin
 import pytest
 from protego import Protego
 
-from crawler.demo.content import SITES
+from crawler.demo.clock import on_clock
+from crawler.demo.content import KST, SITES
 from crawler.demo.expected import EXPECTED_JSON, expected_json_text, expected_records
 from crawler.demo.render import render_article
 from crawler.demo.server import DemoSites
 from crawler.extract.text import normalize_block
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+# The demo's clock in these tests: the sites date their articles up to it.
+NOW = datetime(2026, 12, 8, 10, 17, tzinfo=KST)
 
 
 @pytest.fixture(scope="module")
 def demo():
-    with DemoSites(port=0) as sites:
+    with DemoSites(port=0, now=NOW) as sites:
         yield sites
 
 
@@ -91,7 +96,8 @@ def test_ndsoft_feeds_list_pagination_and_article(demo):
         status == 200 and 'id="article-view-content-div"' in text and '<h3 class="heading">' in text
     )
     assert escape(record["title"]) in text and "저작권자 © 한강일보 무단전재 및 재배포 금지" in text
-    assert text.count("<figcaption>") == 2 and "입력 2026.10.18 09:20" in text
+    shown = record["published"][:16].replace("-", ".").replace("T", " ")  # 2026.12.03 09:20
+    assert text.count("<figcaption>") == 2 and f"입력 {shown}" in text
 
 
 def test_legacy_site_says_euc_kr_but_sends_cp949(demo):
@@ -287,7 +293,7 @@ def test_content_covers_the_required_variety():
 
 def test_render_article_matches_the_served_page(demo):
     for site in SITES:
-        path, body, headers = render_article(site.name, 0)
+        path, body, headers = render_article(site.name, 0, now=demo.now)
         record = expected_of(demo, site.name)[0]
         assert path == record["path"]
         charset = headers["content-type"].split("charset=")[1]
@@ -346,3 +352,58 @@ def test_faults_and_shared_host():
         status, headers, _ = get(newest["url"])
         assert status == 503 and headers["Retry-After"] == "1"
         assert get(newest["url"])[0] == 200
+
+
+def test_the_sites_publish_up_to_the_demo_clock(demo):
+    records = demo.expected
+    recent = [r for r in records if not r["published"].startswith("2017")]
+    times = sorted(datetime.fromisoformat(r["published"]) for r in recent)
+    assert timedelta(hours=1) <= NOW - times[-1] <= timedelta(hours=2)  # the newest: just now
+    assert timedelta(days=5) <= NOW - times[0] <= timedelta(days=6, hours=2)  # the oldest
+    # all within the report's default week, spread over its days
+    assert len({t.date() for t in times}) >= 6
+    for r in recent:
+        if r["updated"]:
+            assert r["published"] < r["updated"] <= times[-1].isoformat()
+    # the archive page keeps its date, as the seed of DESIGN.md §4 does
+    assert [r["published"] for r in records if r not in recent] == ["2017-07-09T14:18:00+09:00"]
+
+
+def test_the_clock_keeps_the_order_of_the_articles_and_of_a_storys_versions(demo):
+    written = {(r["site"], r["title"]): r for r in expected_records()}
+    moved = {(r["site"], r["title"]): r for r in demo.expected}
+    assert written.keys() == moved.keys()
+    keys = sorted(written, key=lambda k: written[k]["published"])
+    assert [moved[k]["published"] for k in keys] == sorted(moved[k]["published"] for k in keys)
+    story = [k for k in keys if written[k]["dup_group"]]
+    assert len(story) == 4 and story[0][0] == "hangang-ilbo"  # the release ran there first
+    dates = [moved[k]["published"] for k in story]
+    assert dates == sorted(set(dates))  # strictly: who ran first stays first
+
+
+def test_urls_feeds_and_sitemaps_carry_the_clocks_dates(demo):
+    newest = max(expected_of(demo, "hosu-news"), key=lambda r: r["published"])
+    y, m, d = newest["published"][:10].split("-")
+    assert newest["path"].startswith(f"/{y}/{m}/{d}/")  # a WordPress permalink holds its day
+    feed = ET.fromstring(get(home(demo, "hosu-news") + "feed/")[2])
+    first = next(feed.iter("item"))
+    assert first.findtext("link") == newest["url"]
+    moment = parsedate_to_datetime(first.findtext("pubDate"))
+    assert moment == datetime.fromisoformat(newest["published"])
+    status, headers, _ = get(newest["url"])
+    assert status == 200 and parsedate_to_datetime(headers["Last-Modified"]) == moment
+    nuri = max(expected_of(demo, "nuri-times"), key=lambda r: r["published"])
+    assert f"/{nuri['published'][:10].replace('-', '')}/" in nuri["path"]
+
+
+def test_the_clock_is_deterministic_to_the_hour():
+    same = on_clock(SITES, NOW.replace(minute=59))
+    later = on_clock(SITES, NOW + timedelta(hours=3))
+    assert same == on_clock(SITES, NOW)
+    for site, moved in zip(same, later, strict=True):
+        for a, b in zip(site.articles, moved.articles, strict=True):
+            if a.published.startswith("2017"):
+                assert b.published == a.published
+            else:
+                assert a.published_at + timedelta(hours=3) == b.published_at
+    assert on_clock(SITES, None) == SITES  # no clock: the dates as written

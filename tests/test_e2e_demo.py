@@ -173,3 +173,23 @@ def test_runs_and_site_rows(crawled):
     per_site = rows(db, "SELECT * FROM run_sites WHERE run_id = ?", (runs[0]["id"],))
     assert {r["site"] for r in per_site} == {s["name"] for s in crawled["demo"].sites}
     assert all(r["pages"] > 0 and r["articles"] >= 15 for r in per_site)
+
+
+def test_the_report_after_the_demo_shows_its_week_and_its_story(crawled):
+    # the demo's sites date their articles up to its clock: a newcomer's first report (the
+    # last seven days) holds them all but the archive page, and the press release's versions
+    from crawler.query.report import build_report
+
+    expected = crawled["demo"].expected
+    recent = [e for e in expected if e["published"] >= "2020"]
+    assert len(recent) == len(expected) - 1  # the seed page of 2017
+    report = build_report(crawled["db"])
+    assert sum(s.articles_7d for s in report.sites) == len(recent)
+    assert sum(report.articles_per_day()) == len(recent)
+    assert report.clusters and report.clusters[0].articles == 4
+    press = sorted((e for e in expected if e["dup_group"]), key=lambda e: e["published"])
+    assert report.stories, "the store's story_reuse view should list the press release"
+    story = report.stories[0]
+    assert [v.site for v in story.versions] == [e["site"] for e in press]
+    assert story.first_site == press[0]["site"] and story.outlets == 4
+    assert all(v.lag_minutes > 0 for v in story.versions[1:])

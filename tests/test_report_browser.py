@@ -17,6 +17,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import reuse_views
 from test_report_data import NOW, RUN_TIMES, SiteRun, build_scenario, korean_body
 
 from crawler.query.report import build_report
@@ -66,6 +67,16 @@ window.addEventListener("load", () => {
     headlines: [...doc.querySelectorAll("td.headline")].map(td => ({
       text: td.innerText, links: [...td.querySelectorAll("a")].map(a => a.getAttribute("href")),
     })),
+    stories: [...doc.querySelectorAll("#stories section.story")].map(sec => ({
+      visible: visible(win, sec), title: sec.querySelector("h3").innerText,
+      versions: [...sec.querySelectorAll("tbody tr")].map(tr => ({
+        visible: visible(win, tr), cells: [...tr.cells].map(td => td.innerText.trim()),
+        track: tr.querySelector("svg.share .track").getBoundingClientRect().width,
+        bar: (tr.querySelector("svg.share .fill") || {getBoundingClientRect: () => ({width: 0})})
+          .getBoundingClientRect().width,
+      })),
+    })),
+    originals: [...doc.querySelectorAll("#sites td.originals")].map(td => td.innerText.trim()),
   });
 });
 </script></body></html>"""
@@ -97,6 +108,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict:
     hostile = store.article("healthy", started, title=HOSTILE, body=body, url="javascript:alert(1)")
     copy = store.article("copycat", started + timedelta(hours=1), title="같은 보도자료", body=body)
     store.run(started, {"healthy": SiteRun([hostile]), "copycat": SiteRun([copy])})
+    reuse_views.install(store.store.db)
     store.close()
     site = work / "site"
     site.mkdir()
@@ -115,13 +127,20 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict:
              f"http://127.0.0.1:{server.server_port}/probe.html"],
             capture_output=True, text=True, timeout=90, check=True,
         ).stdout  # fmt: skip
+        shot = work / "report.png"  # kept beside the test's files for a person to look at
+        subprocess.run(
+            [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={work / 'profile'}",
+             "--window-size=1400,2600", "--hide-scrollbars", f"--screenshot={shot}",
+             f"http://127.0.0.1:{server.server_port}/report.html"],
+            capture_output=True, timeout=90, check=True,
+        )  # fmt: skip
     finally:
         server.shutdown()
         server.server_close()
     probe = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.DOTALL)
     assert probe and probe.group(1), f"probe did not run; DOM was:\n{dom[:2000]}"
     text = probe.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return {"probe": json.loads(text), "requested": requested}
+    return {"probe": json.loads(text), "requested": requested, "screenshot": shot}
 
 
 def test_charts_are_drawn_and_on_screen(rendered: dict):
@@ -156,3 +175,28 @@ def test_hostile_headline_shows_as_text(rendered: dict):
 def test_report_asks_the_network_for_nothing(rendered: dict):
     extra = set(rendered["requested"]) - {"/probe.html", "/report.html", "/favicon.ico"}
     assert extra == set()
+
+
+def test_biggest_stories_show_each_version_with_its_copied_share_bar(rendered: dict):
+    stories = rendered["probe"]["stories"]
+    assert stories and all(story["visible"] for story in stories)
+    korean = [s for s in stories if any("보도자료" in v["cells"][4] for v in s["versions"])]
+    assert korean, [s["title"] for s in stories]
+    for story in stories:
+        first, *others = story["versions"]
+        assert first["cells"][2] == "first" and first["bar"] == first["track"] > 0  # 100% copied
+        for version in others:
+            assert version["visible"] and version["cells"][2].startswith("+")
+            share = int(version["cells"][3].rstrip("%")) / 100
+            assert version["bar"] == pytest.approx(share * version["track"], abs=1.5)
+    # the site table's originals / copies column: copycat ran nothing first, healthy no copy
+    last = {row["cells"][1].split()[0]: row["cells"][-1] for row in rendered["probe"]["rows"]}
+    firsts, copies = map(int, last["copycat"].split(" / "))
+    assert firsts == 0 and copies >= 3 and last["healthy"] == f"{copies} / 0"
+    assert len(rendered["probe"]["originals"]) == len(last)
+
+
+def test_a_screenshot_is_taken(rendered: dict):
+    shot = rendered["screenshot"]
+    assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 50_000  # a page of tables and charts, not a blank one

@@ -22,6 +22,7 @@ COMMANDS = {
     "extract": "crawler.cli.extract:command",
     "report": "crawler.cli.report:command",
     "search": "crawler.cli.search:command",
+    "story": "crawler.cli.story:command",
 }
 
 

@@ -4,6 +4,10 @@
         demo.sites, demo.expected, demo.requests
         demo.hold_back(2) ... demo.release()
 
+The articles are dated on the demo's clock (crawler/demo/clock.py): the newest an hour or two
+before `now` (the time the server is made, or the one a test hands in), so a report of the
+last week shows them. `crawler.demo.render.render_article` renders the dates as written.
+
 `python -m crawler.demo.server [--port 18080]` serves them in the foreground.
 """
 
@@ -12,13 +16,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import threading
-from datetime import UTC
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Self
 
-from crawler.demo.content import SITES, Site, newest_first
+from crawler.demo.clock import on_clock
+from crawler.demo.content import KST, SITES, Site, newest_first
 from crawler.demo.expected import expected_record
 from crawler.demo.families import family_of
 from crawler.demo.families.base import Response, View
@@ -103,10 +108,13 @@ class DemoSites:
         hosts: list[str] | None = None,
         faults: bool = False,
         sites: tuple[Site, ...] | list[Site] | None = None,
+        now: datetime | None = None,
     ) -> None:
         self.port = port
+        # The demo's clock, fixed for the server's life: by default the time it is made.
+        self.now: datetime = now or datetime.now(KST)
         # The bundled sites by default; tests may serve other content with the same families.
-        self._site_list: tuple[Site, ...] = tuple(sites or SITES)
+        self._site_list: tuple[Site, ...] = on_clock(sites or SITES, self.now)
         self.hosts = hosts or [site.host for site in self._site_list]
         self.faults = faults  # the first GET of each site's newest article answers 503 once
         self._lock = threading.Lock()

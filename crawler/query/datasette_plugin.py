@@ -7,7 +7,11 @@ that is a krnews store (it has `articles` and `articles_fts`) it:
 - wires the table search box (`?_search=`) of `articles` to the Korean index: Datasette builds
   its MATCH from the SQL function `escape_fts`, which this plugin replaces on the store's
   connections with `crawler.store.korean.match_expression` (so 고양시는 finds 고양시의회 too);
-- adds `ko_match(query)` and `ko_snippet(text, query)` SQL functions and canned queries;
+- adds `ko_match(query)` and `ko_snippet(text, query)` SQL functions and canned queries; the
+  story ones (issue 26: stories run by most outlets this week, an outlet's copied share, a
+  story's versions) only where the store has the text-reuse views they read;
+- links a story's versions: an `article_id` cell to its article row, a `story` cell to the
+  story's page (the `story` canned query);
 - makes the pages read well (issue 13): the articles table opens with the columns an analyst
   scans (title, site, published, author, section) and facets on site and section; bodies are
   cut to a line or two, URLs shown decoded, descriptions rendered without literal backticks;
@@ -136,9 +140,24 @@ def get_metadata(datasette, key, database, table):
 
 @hookimpl
 def canned_queries(datasette, database, actor):
-    if database in _store_names(datasette):
-        return CANNED_QUERIES
-    return {}
+    if database not in _store_names(datasette):
+        return {}
+
+    async def offered() -> dict:
+        present = await _names(datasette, database)
+        return {
+            name: query
+            for name, query in CANNED_QUERIES.items()
+            if set(canned_sql.NEEDS.get(name, ())) <= present
+        }
+
+    return offered
+
+
+async def _names(datasette, database: str) -> set[str]:
+    """The tables and views of the database now (a crawl may have migrated it meanwhile)."""
+    db = datasette.get_database(database)
+    return set(await db.table_names()) | set(await db.view_names())
 
 
 @hookimpl
@@ -187,6 +206,8 @@ def _articles_page_with_columns(datasette, scope) -> str | None:
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
+    if isinstance(value, int) and column in ("article_id", "story"):
+        return _story_link(value, column, database, datasette)
     if not isinstance(value, str):
         return None
     if column == "body":  # one paragraph after another on a line, cut to about two lines
@@ -200,3 +221,21 @@ def render_cell(value, column, table, database, datasette):
     return Markup(
         str(escape(value)).replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>")
     )
+
+
+def _story_link(value: int, column: str, database: str, datasette):
+    """A version's id links to its article row; a story's id to the story's page (where the
+    store has the view it reads; the story page itself does not link to itself)."""
+    if database not in _store_names(datasette):
+        return None
+    if column == "article_id":
+        href = datasette.urls.row(database, "articles", str(value))
+        return Markup('<a href="{}">{}</a>').format(href, value)
+
+    async def story_page():
+        if "story_reuse" not in await _names(datasette, database):
+            return None
+        href = datasette.urls.query(database, "story") + "?" + urlencode({"story": value})
+        return Markup('<a href="{}">{}</a>').format(href, value)
+
+    return story_page

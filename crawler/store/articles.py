@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 
 from sqlite_utils import Database
 
-from crawler.store import dedup, fts, minhash
+from crawler.store import dedup, fts, minhash, reuse
 
 if TYPE_CHECKING:
     from crawler.store.db import Store
@@ -70,6 +70,7 @@ class ArticlesMixin:
             else:
                 dedup.link(self.db, article_id, sig, digest)
             fts.index_article(self.db, article_id)
+            reuse.catch_up(self.db)  # the stories whose dup_of or text just changed
             store = cast("Store", self)  # the mixin is always part of a Store
             for hook in self.on_save:
                 hook(store, article_id, article)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from crawler.store import bands, dedup, fts, minhash, views
+from crawler.store import bands, dedup, fts, minhash, reuse, views
 from crawler.store.learned import MIN_ARTICLES
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # 16 KiB pages: an article row (~3 KB) no longer leaves a quarter of a 4 KiB page empty
 # (28-34% of the `articles` pages were unused). Older stores are rebuilt once on open.
 PAGE_SIZE = 16_384
@@ -187,3 +187,10 @@ def _band_queue(db: Database) -> None:
     db.execute(f"ALTER TABLE dedup_bands RENAME TO {bands.INDEX_TABLE}")
     db.execute(bands.CREATE_QUEUE)
     db.execute(bands.CREATE_VIEW)
+
+
+@MIGRATIONS(name="0006_story_reuse")
+def _story_reuse(db: Database) -> None:
+    # Text reuse inside a story (crawler/store/reuse.py): one row of figures per version of a
+    # story, kept by triggers on `articles`; the stories already stored are computed here.
+    reuse.create(db)

@@ -184,3 +184,59 @@ def headline(conn: sqlite3.Connection, article_id: int) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT title, url, site, published FROM articles WHERE id = ?", [article_id]
     ).fetchone()
+
+
+# -- stories: the text-reuse views (crawler/store/views.py: story_reuse, one row per version) --
+
+STORY_VIEWS = ("story_reuse", "outlet_reuse")
+
+
+def has_story_views(conn: sqlite3.Connection) -> bool:
+    """Whether the store has the text-reuse views: a store of an older schema that no crawl has
+    migrated yet does not (a report opens it read-only and never migrates)."""
+    marks = ",".join("?" * len(STORY_VIEWS))
+    found = conn.execute(
+        f"SELECT COUNT(*) FROM sqlite_master WHERE type IN ('view', 'table') AND name IN ({marks})",
+        STORY_VIEWS,
+    ).fetchone()[0]
+    return found == len(STORY_VIEWS)
+
+
+_VERSION_TIME = "COALESCE(julianday(r.published), julianday(a.fetched_at))"
+
+
+def biggest_stories(conn: sqlite3.Connection, *, since: float, top: int) -> list[sqlite3.Row]:
+    """Every version of the `top` stories with a version since `since`, most outlets first, then
+    most versions, then the newest: story, outlets, versions, and per version article_id, site,
+    title, url, published, lag_minutes, copied_share, is_first; the first version of each story
+    first, the others by lag."""
+    return conn.execute(
+        f"""WITH versions AS (
+                SELECT r.*, a.url, {_VERSION_TIME} AS t
+                FROM story_reuse r LEFT JOIN articles a ON a.id = r.article_id),
+            chosen AS (
+                SELECT story, COUNT(DISTINCT site) AS outlets, COUNT(*) AS versions,
+                       MAX(t) AS last_t
+                FROM versions GROUP BY story HAVING MAX(t) >= :since
+                ORDER BY outlets DESC, versions DESC, last_t DESC, story LIMIT :k)
+            SELECT c.outlets, c.versions, v.story, v.article_id, v.site, v.title, v.url,
+                   v.published, v.lag_minutes, v.copied_share, v.is_first
+            FROM chosen c JOIN versions v ON v.story = c.story
+            ORDER BY c.outlets DESC, c.versions DESC, c.last_t DESC, c.story,
+                     v.is_first DESC, v.lag_minutes, v.article_id""",
+        {"since": since, "k": top},
+    ).fetchall()
+
+
+def originals_and_copies(conn: sqlite3.Connection, *, since: float) -> dict[str, tuple[int, int]]:
+    """Per site, of its story versions published since `since`: (firsts: it ran the story
+    first, versions of others: another outlet ran the story first; its own re-runs are
+    neither), as outlet_reuse counts them by month."""
+    rows = conn.execute(
+        f"""SELECT r.site, SUM(r.is_first = 1), SUM(r.is_first = 0 AND f.site != r.site)
+            FROM story_reuse r LEFT JOIN articles a ON a.id = r.article_id
+            LEFT JOIN story_reuse f ON f.story = r.story AND f.is_first = 1
+            WHERE {_VERSION_TIME} >= :since GROUP BY r.site""",
+        {"since": since},
+    ).fetchall()
+    return {site: (firsts or 0, copies or 0) for site, firsts, copies in rows}

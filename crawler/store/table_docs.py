@@ -167,6 +167,36 @@ TABLES: dict[str, dict] = {
             "keys": "Its band keys in band order, 10 decimal digits each.",
         },
     },
+    "story_reuse_facts": {
+        "description": "Text reuse inside a story, one row per version of a story of two or "
+        "more (crawler/store/reuse.py): its place in time order and how much of the first "
+        "version it copied, sentence by sentence; the sentences are not kept. Recomputed in "
+        "the transaction that changes the story; read it through the `story_reuse` view.",
+        "columns": {
+            "article_id": "The version (`articles.id`); deleted with it.",
+            "story": "Its story: the canonical article's id (`articles.dup_of`).",
+            "first_id": "The version that ran first (`articles.id`).",
+            "position": "Its place in time order, 0 for the first.",
+            "order_basis": "What ordered it: published, or fetched_at and why (see `story_reuse`).",
+            "lag_minutes": "Minutes after the first version.",
+            "sentences": "Sentences in its body (at most 400 read).",
+            "copied_share": "Share of its sentences found in the first version.",
+            "kept_share": "Share of the first version's sentences found in it.",
+            "added": "Its sentences not in the first version.",
+            "cut": "The first version's sentences not in it.",
+            "headline_only": "1 when only the headline differs from the first version.",
+        },
+    },
+    "story_reuse_pending": {
+        "description": "Articles whose story changed (linked, re-clustered, edited or "
+        "deleted, also from a shell), queued by triggers; krnews recomputes their stories' "
+        "`story_reuse_facts` in the next article transaction.",
+        "columns": {
+            "article_id": "The article (`articles.id`).",
+            "text": "1 when its own title or body changed (aligned again), 0 when only its "
+            "story's membership or order may have.",
+        },
+    },
     "articles_fts": {
         "description": "Korean-aware full-text index of title, subtitle and body (FTS5, "
         "contentless: tokens only, read the text from `articles` by `rowid` = `articles.id`). "

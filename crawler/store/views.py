@@ -17,6 +17,9 @@ class View:
     sql: str
     description: str
     columns: dict[str, str] = field(default_factory=dict)
+    # tables a later migration makes: the view waits for them (a view naming a missing table
+    # would make SQLite refuse every ALTER TABLE ... RENAME of the migrations before them)
+    requires: tuple[str, ...] = ()
 
 
 VIEWS: dict[str, View] = {
@@ -115,6 +118,105 @@ VIEWS: dict[str, View] = {
             "similarity": "Estimated Jaccard similarity with the canonical body; NULL for it.",
         },
     ),
+    "story_reuse": View(
+        """
+        SELECT f.story, f.article_id, a.site, a.title, a.published, f.lag_minutes,
+               f.copied_share, f.kept_share, f.added, f.cut, f.headline_only,
+               f.position = 0 AS is_first, f.order_basis, f.first_id, f.sentences
+        FROM story_reuse_facts f
+        JOIN articles a ON a.id = f.article_id
+        WHERE coalesce(a.dup_of, a.id) = f.story
+          AND EXISTS (SELECT 1 FROM articles o WHERE o.id = f.first_id
+                      AND coalesce(o.dup_of, o.id) = f.story)
+        ORDER BY f.story, f.position
+        """,
+        "Text reuse inside each story (duplicate cluster): every version in time order, "
+        "aligned sentence by sentence with the first one (copy-edits such as 5,833억 원 / "
+        "5833억원, spacing and quote shapes count as the same sentence). `krnews story ID` "
+        "shows what each version added and cut.",
+        {
+            "story": "The story: its canonical article's id (see story_clusters).",
+            "article_id": "This version's article id.",
+            "site": "The site that ran this version.",
+            "title": "This version's headline.",
+            "published": "This version's publication time, or NULL.",
+            "lag_minutes": "Minutes after the first version (by the times `order_basis` "
+            "names); 0 for the first.",
+            "copied_share": "Share of this version's sentences taken verbatim or near-verbatim "
+            "(character-bigram Dice >= 0.8 after copy-edits) from the first version; 1.0 for "
+            "an exact re-post and for the first.",
+            "kept_share": "Share of the first version's sentences this version kept.",
+            "added": "Sentences of this version not in the first.",
+            "cut": "Sentences of the first version not in this one.",
+            "headline_only": "1 when the body is the first's, sentence for sentence, under "
+            "another headline; else 0.",
+            "is_first": "1 for the version that ran first, else 0.",
+            "order_basis": "What put it in time order: `published`; `fetched_at: same "
+            "published time` (published with another version, ordered by fetch time among "
+            "them); `fetched_at: no published time`; or `fetched_at: back-dated` (published "
+            "before a version stored two days or more before it, on a site crawled since).",
+            "first_id": "The first version's article id (not always the canonical one: a "
+            "back-dated or undated canonical is ordered by fetch time).",
+            "sentences": "Sentences in this version's body (at most 400 are read).",
+        },
+        requires=("story_reuse_facts",),
+    ),
+    "outlet_reuse": View(
+        """
+        WITH versions AS (
+            SELECT a.site, coalesce(substr(a.published, 1, 7), substr(a.fetched_at, 1, 7))
+                       AS period,
+                   f.position = 0 AS first, f.copied_share,
+                   f.position > 0 AND o.site != a.site AS of_others
+            FROM story_reuse_facts f
+            JOIN articles a ON a.id = f.article_id
+            JOIN articles o ON o.id = f.first_id
+            WHERE coalesce(a.dup_of, a.id) = f.story AND coalesce(o.dup_of, o.id) = f.story
+        ),
+        ranked AS (
+            SELECT site, period, copied_share,
+                   row_number() OVER (PARTITION BY site, period ORDER BY copied_share) AS n,
+                   count(*) OVER (PARTITION BY site, period) AS total
+            FROM versions WHERE of_others
+        ),
+        medians AS (
+            SELECT site, period, avg(copied_share) AS median_copied_share FROM ranked
+            WHERE n IN ((total + 1) / 2, (total + 2) / 2) GROUP BY site, period
+        ),
+        counts AS (
+            SELECT site, coalesce(substr(published, 1, 7), substr(fetched_at, 1, 7)) AS period,
+                   count(*) AS articles
+            FROM articles GROUP BY 1, 2
+        ),
+        reuse AS (
+            SELECT site, period, sum(of_others) AS versions_of_others, sum(first) AS firsts
+            FROM versions GROUP BY site, period
+        )
+        SELECT c.site, c.period, c.articles,
+               coalesce(r.versions_of_others, 0) AS versions_of_others,
+               round(1.0 * coalesce(r.versions_of_others, 0) / c.articles, 4) AS copy_rate,
+               m.median_copied_share,
+               coalesce(r.firsts, 0) AS firsts
+        FROM counts c
+        LEFT JOIN reuse r ON r.site = c.site AND r.period IS c.period
+        LEFT JOIN medians m ON m.site = c.site AND m.period IS c.period
+        ORDER BY c.period DESC, c.site
+        """,
+        "Which outlets mostly copy: one row per site and month, how many of its articles are "
+        "versions of another outlet's earlier story, and how much of them is copied.",
+        {
+            "site": "The site's name.",
+            "period": "The month of publication, YYYY-MM (of the fetch when the article has "
+            "no published time).",
+            "articles": "Articles of the site in that month.",
+            "versions_of_others": "Of those, versions of a story another outlet ran first.",
+            "copy_rate": "versions_of_others / articles.",
+            "median_copied_share": "Median `copied_share` of those versions (see story_reuse); "
+            "NULL when there are none.",
+            "firsts": "Stories of two or more versions that this site ran first.",
+        },
+        requires=("story_reuse_facts",),
+    ),
     "site_health": View(
         """
         WITH names AS (SELECT name FROM sites UNION SELECT DISTINCT site FROM articles),
@@ -178,7 +280,10 @@ VIEWS: dict[str, View] = {
 def install(db: Database) -> None:
     """Create the views, replacing any whose definition changed; writes nothing otherwise."""
     existing = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'"))
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for name, view in VIEWS.items():
+        if not tables.issuperset(view.requires):
+            continue
         sql = f"CREATE VIEW {name} AS {view.sql.strip()}"
         if existing.get(name) != sql:
             db.execute(f"DROP VIEW IF EXISTS {name}")

@@ -3,8 +3,10 @@
 Per site: status (failing / stale / new / ok) with the reasons, last successful crawl, newest
 article's age, articles in the last 24 h and 7 days against the site's usual rate, fetch errors
 by kind in its latest run and their trend, extraction health of the latest run against the site's
-recent history, and the share of its articles that copy another site's story. Overall: runs over
-time, articles per day per site, the biggest story clusters. HTML (self-contained: inline CSS and
+recent history, the share of its articles that copy another site's story, and the stories it ran
+first against its versions of others' stories. Overall: runs over time, articles per day per
+site, the biggest story clusters, and the period's biggest stories with each version's outlet,
+lag behind the first and copied share (the store's `story_reuse` view). HTML (self-contained: inline CSS and
 SVG, a Content-Security-Policy that forbids scripts and any fetch), Markdown, JSON, text.
 
 Thresholds come from an optional `[report]` table in sites.toml (all optional; defaults shown):
@@ -25,6 +27,7 @@ Thresholds come from an optional `[report]` table in sites.toml (all optional; d
     baseline_days = 28        # history window for the usual rate and extraction health
     history_runs = 10         # runs shown in the per-site error trend
     top_clusters = 10         # story clusters listed
+    top_stories = 5           # stories shown with every version (lag, copied share)
     chart_sites = 8           # sites drawn separately in the articles-per-day chart
     chart_days = 60           # days drawn in the per-day charts (the last ones of the period)
 

@@ -23,6 +23,7 @@ from crawler.query.report.model import (
     SiteReport,
     SiteRun,
 )
+from crawler.query.report.stories import collect_stories
 from crawler.store import report_sql
 from crawler.store.report_sql import from_julian, julian
 
@@ -63,6 +64,7 @@ def _collect(
     _errors_by_kind(conn, sites, latest)
     _health(conn, sites, latest, cfg)
     _duplicates(conn, sites, params)
+    stories = collect_stories(conn, sites, since=params["since"], top=cfg.top_stories)
     for site in sites.values():
         site.status, site.reasons = classify(site, cfg)
     order = {status: i for i, status in enumerate(STATUSES)}
@@ -75,6 +77,7 @@ def _collect(
         runs=_runs(conn, params),
         clusters=_clusters(conn, cfg, params),
         thresholds=asdict(cfg),
+        stories=stories,
     )
 
 

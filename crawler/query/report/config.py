@@ -28,6 +28,7 @@ class ReportConfig:
     baseline_days: int = 28
     history_runs: int = 10
     top_clusters: int = 10
+    top_stories: int = 5
     chart_sites: int = 8
     chart_days: int = 60
 

@@ -20,6 +20,18 @@ def age(hours: float | None) -> str:
     return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.1f} d"
 
 
+def lag(minutes: float | None) -> str:
+    """How far a version ran behind a story's first: `+21 min`, `+3 h 24 min`, `+2.1 d`."""
+    if minutes is None:
+        return NO_VALUE
+    if minutes < 60:
+        return f"+{minutes:.0f} min"
+    if minutes < 48 * 60:
+        hours, rest = divmod(round(minutes), 60)
+        return f"+{hours} h {rest} min" if rest else f"+{hours} h"
+    return f"+{minutes / 1440:.1f} d"
+
+
 def kst(moment: str | None) -> str:
     """An ISO 8601 time from the store as Korea time, `2026-11-25 12:26`: the sites' own clock,
     and the one the per-day charts count in. Unreadable values are shown as they are."""

@@ -57,6 +57,10 @@ class SiteReport:
     health_latest: Health = field(default_factory=Health)
     health_history: Health = field(default_factory=Health)
     duplicate_share: float | None = None  # of articles_period, copies of another site's story
+    # of its versions of multi-outlet stories published in the period (the story_reuse view):
+    # ran first / ran after another outlet's version; None when the store has no such view
+    originals: int | None = None
+    copies: int | None = None
     daily: list[int] = field(default_factory=list)  # per Report.days
 
 
@@ -86,6 +90,30 @@ class Cluster:
 
 
 @dataclass
+class StoryVersion:
+    article_id: int
+    site: str
+    title: str
+    url: str | None
+    published: str | None
+    lag_minutes: float | None  # behind the story's first version; 0 for the first
+    copied_share: float | None  # of this version's text, the share taken from the first
+    is_first: bool
+
+
+@dataclass
+class Story:
+    """One story run by several versions (story_reuse): the first version opens `versions`."""
+
+    story: int  # the canonical article id
+    title: str  # the first version's headline
+    first_site: str
+    published: str | None
+    outlets: int
+    versions: list[StoryVersion]
+
+
+@dataclass
 class Report:
     generated: str
     since: str
@@ -95,6 +123,8 @@ class Report:
     runs: list[RunRow]
     clusters: list[Cluster]
     thresholds: dict[str, Any]
+    # the period's biggest stories, most outlets first; None: the store predates story_reuse
+    stories: list[Story] | None = None
 
     @property
     def alarming(self) -> list[SiteReport]:

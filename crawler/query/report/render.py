@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from crawler.query.report import charts
-from crawler.query.report.formats import NO_VALUE, age, kst, pct
+from crawler.query.report import charts, stories
+from crawler.query.report.formats import NO_VALUE, age, kst, lag, pct
 from crawler.query.report.model import Report, SiteReport
 from crawler.query.terminal import for_terminal
 
@@ -29,7 +29,14 @@ def is_web_url(url: str | None) -> bool:
 
 _ENV.filters["web_url"] = is_web_url
 _ENV.filters["kst"] = kst
-_ENV.globals.update(pct=pct, age=age)
+_ENV.globals.update(
+    pct=pct,
+    age=age,
+    lag=lag,
+    originals=stories.originals_cell,
+    no_story_view=stories.NO_VIEW,
+    no_story=stories.NONE_IN_PERIOD,
+)
 
 
 def render_html(report: Report) -> str:
@@ -89,12 +96,14 @@ def render_text(report: Report) -> str:
         lines.append(
             f"{site.status:<7} {site.name:<{width}}  24h {site.articles_24h:>4}  "
             f"7d {site.articles_7d:>5}{_usual(site):<10}  newest {age(site.newest_age_hours):>7}"
-            f"  dup {pct(site.duplicate_share):>4}  {'; '.join(site.reasons)}".rstrip()
+            f"  dup {pct(site.duplicate_share):>4}  first/copied {stories.originals_cell(site):>7}"
+            f"  {'; '.join(site.reasons)}".rstrip()
         )
     if report.clusters:
         lines += ["", "biggest story clusters:"]
         for c in report.clusters:
             lines.append(f"  {c.articles:>3} articles, {len(c.sites):>2} sites  {c.title}")
+    lines += stories.text_lines(report)
     return "\n".join(terminal_safe(line) for line in lines) + "\n"
 
 
@@ -129,8 +138,8 @@ def render_markdown(report: Report) -> str:
         "## Sites",
         "",
         "| status | site | why | last success | newest | 24 h | 7 d | usual 7 d | errors last run"
-        + " | no date | no author | short body | dup |",
-        "|---|---|---|---|---|--:|--:|--:|---|--:|--:|--:|--:|",
+        + " | no date | no author | short body | dup | first / copied |",
+        "|---|---|---|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|",
     ]
     for s in report.sites:
         kinds = ", ".join(f"{k} {n}" for k, n in s.errors_by_kind.items()) or "none"
@@ -151,6 +160,7 @@ def render_markdown(report: Report) -> str:
             kinds,
             *health,
             pct(s.duplicate_share),
+            stories.originals_cell(s),
         ]
         out.append("| " + " | ".join(md(c) for c in cells) + " |")
     out += [
@@ -183,6 +193,7 @@ def render_markdown(report: Report) -> str:
         out.append(f"| {c.articles} | {len(c.sites)} | {md(c.title)} | {md(c.site)} |")
     if not report.clusters:
         out.append(f"| {NO_VALUE} | {NO_VALUE} | no duplicate stories in the period | |")
+    out += stories.markdown_lines(report, md)
     return "\n".join(out) + "\n"
 
 
