@@ -172,12 +172,13 @@ def test_demo_with_its_port_taken_exits_69(tmp_path):
 
 @contextlib.contextmanager
 def _small_tmpfs(tmp_path: Path):
-    """A 1.6 MB tmpfs (needs root): room to create a store (its schema passes through the WAL,
-    about 1.3 MB at the peak) and a few articles, not the demo's sixty; or a skip."""
+    """A 2 MB tmpfs (needs root): room to create a store (its schema passes through the WAL,
+    about 1.6 MB at the peak since the story-reuse tables) and a few articles, not the demo's
+    sixty; or a skip."""
     where = tmp_path / "small"
     where.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1600k", "tmpfs", str(where)],
+        ["mount", "-t", "tmpfs", "-o", "size=2000k", "tmpfs", str(where)],
         capture_output=True,
         check=False,
     )
