@@ -161,6 +161,9 @@ def clean_article(article: dict, memory: LearnedLines | None = None) -> dict:
     article = learned_fields(article, memory)
     cleaned = dict(article)
     cleaned["body"] = "\n".join(clean_paragraphs(article, memory))
+    if not cleaned["body"]:
+        # all of it was boilerplate (a list page whose only prose is the site's footer)
+        raise NotAnArticle("no_body", "nothing but boilerplate")
     cleaned["images"] = captions_from_lines(article)
     return cleaned
 

@@ -35,6 +35,12 @@ KINDS = [
     (boilerplate.COPYRIGHT, "ⓒ 뉴스뷰 & newsview.co.kr 무단전재 및 재배포 금지"),
     (boilerplate.COPYRIGHT, "<저작권자 © 경기북부신문 무단전재 및 재배포금지>"),
     (boilerplate.COPYRIGHT, "ⓒ 시티뉴스. 무단전재-재배포, AI 학습 및 활용 금지"),
+    (
+        boilerplate.COPYRIGHT,
+        "한강일보 | 경기도 고양시 일산동구 중앙로 1 | 인터넷신문 등록번호 경기 아 50001 | "
+        "발행·편집인 김한강 | 청소년보호책임자 이보호",
+    ),
+    (boilerplate.COPYRIGHT, "등록번호: 서울 아 01234  발행인: 홍길동  편집인: 김철수"),
     (boilerplate.RELATED, "[관련기사]"),
     (boilerplate.RELATED, "이 기사와 함께 많이 본 기사"),
     (boilerplate.SHARE, "페이스북"),
@@ -345,6 +351,16 @@ WESTERN_TEXT = [
     "Read more about the plan in the council's report, which was published on Monday.",
     "Der Verein bietet einen Newsletter an, den rund 2.000 Mitglieder abonniert haben.",
 ]
+
+
+def test_a_page_whose_whole_body_is_boilerplate_is_not_an_article() -> None:
+    from crawler.extract.verdict import NotAnArticle
+    from pipelines.clean import clean_article
+
+    footer = next(line for _kind, line in KINDS if "청소년보호책임자" in line)
+    with pytest.raises(NotAnArticle) as rejected:
+        clean_article({"title": "라이프", "paragraphs": [footer, "ⓒ 한강일보"]})
+    assert rejected.value.reason == "no_body"
 
 
 @pytest.mark.parametrize(("kind", "line"), WESTERN, ids=[f"{k}:{line}" for k, line in WESTERN])

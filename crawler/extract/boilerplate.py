@@ -44,6 +44,13 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
     _rule(COPYRIGHT, r"^[\[<(【〈]?\s*(?:저작권자|copyright|ⓒ|©|\(c\)\s)", 120),
     _rule(COPYRIGHT, r"무단\s*전재.{0,20}(?:재배포|금지)|재배포\s*금지|AI\s*학습.{0,10}금지", 140),
+    # The masthead every Korean paper prints by law (신문법): its registration number beside its
+    # publisher, editor or youth-protection officer, a footer however the template lays it out.
+    _rule(
+        COPYRIGHT,
+        r"^(?=.*등록\s*번호)(?=.*(?:발행|편집)(?:\s*[·ㆍ,/]\s*(?:발행|편집))?\s*인|.*청소년\s*보호\s*책임자)",
+        400,
+    ),
     _rule(
         RELATED,
         r"^.{0,12}(?:관련\s*기사|많이\s*본\s*(?:기사|뉴스)|인기\s*기사|주요\s*기사|최신\s*기사|"
