@@ -176,7 +176,7 @@ class Signer:
             starts = []
             for text in self.texts[lo : lo + 500]:
                 starts.append(len(hashes))
-                hashes.extend(minhash._shingle_hash_set(text, minhash.NGRAM))
+                hashes.extend({zlib.crc32(s) for s in minhash.shingle_bytes(text)})
             self.pool_sigs[lo : lo + len(starts)] = _minhash_segments(hashes, starts)
 
     def bodies_and_signatures(self, comps: list[list[int]]) -> tuple[list[str], np.ndarray]:

@@ -2,7 +2,8 @@
 
 Linking (`dup_of`, `similarity`) needs the stored articles, so it happens in the store's
 per-article transaction (crawler/store/articles.py, crawler/store/dedup.py); this stage does the
-CPU work of shingling and hashing before it, with the pure part alone (crawler/store/minhash.py).
+CPU work of shingling and hashing before it: datasketch's MinHash and the bytes of its
+LeanMinHash, through crawler/store/minhash.py (pure, no SQL).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ def add_dedup_fields(article: dict) -> dict:
 class DedupPipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> DedupPipeline:
+        minhash.load()  # datasketch imported as the crawl starts, not on its first article
         return cls()
 
     def process_item(self, item: dict) -> dict:

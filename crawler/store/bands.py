@@ -23,7 +23,7 @@ from collections.abc import Collection
 import numpy as np
 from sqlite_utils import Database
 
-from crawler.store.minhash import BANDS, KEY_BITS, LeanMinHash, band_keys
+from crawler.store.minhash import BANDS, KEY_BITS, Signature, band_keys
 
 INDEX_TABLE = "dedup_band_index"
 QUEUE_TABLE = "dedup_band_queue"
@@ -71,7 +71,7 @@ def queued_text(keys: list[tuple[int, int]]) -> str:
     return "".join(f"{key:0{_DIGITS}d}" for _band, key in keys)
 
 
-def add(db: Database, article_id: int, sig: LeanMinHash) -> None:
+def add(db: Database, article_id: int, sig: Signature) -> None:
     """Queue the article's band keys (inside the caller's transaction); a full queue goes into
     the index in the same transaction."""
     db.execute(
@@ -93,7 +93,7 @@ def merge(db: Database) -> int:
     return moved
 
 
-def remove(db: Database, article_id: int, sig: LeanMinHash | None) -> None:
+def remove(db: Database, article_id: int, sig: Signature | None) -> None:
     """Drop the article's keys: its queue row, and the index rows of `sig`'s keys (the
     signature of the body it was indexed with)."""
     db.execute(f"DELETE FROM {QUEUE_TABLE} WHERE article_id = ?", [article_id])
@@ -104,7 +104,7 @@ def remove(db: Database, article_id: int, sig: LeanMinHash | None) -> None:
         )
 
 
-def candidates(db: Database, sig: LeanMinHash, exclude: Collection[int] = ()) -> list[int]:
+def candidates(db: Database, sig: Signature, exclude: Collection[int] = ()) -> list[int]:
     """Articles sharing at least one LSH band with `sig`, most shared bands first."""
     keys = band_keys(sig)
     hits: dict[int, int] = {}

@@ -33,7 +33,7 @@ from sqlite_utils import Database
 from crawler.store import bands
 from crawler.store.bands import candidates
 from crawler.store.minhash import (
-    LeanMinHash,
+    Signature,
     content_hash,
     estimate,
     estimate_screen,
@@ -69,7 +69,7 @@ def install(db: Database) -> None:
     )
 
 
-def index_signature(db: Database, article_id: int, sig: LeanMinHash) -> None:
+def index_signature(db: Database, article_id: int, sig: Signature) -> None:
     """Store the signature's screen and its band keys (inside the caller's transaction)."""
     db.execute(
         "INSERT OR REPLACE INTO dedup_signatures(article_id, signature) VALUES (?, ?)",
@@ -91,11 +91,11 @@ def unindex(db: Database, article_id: int) -> None:
 
 # Signatures computed again lately, by the hash of the body they were computed from: a press
 # release run by twenty outlets has its canonical's signature asked for by each of them.
-_RECENT: OrderedDict[str, LeanMinHash] = OrderedDict()
+_RECENT: OrderedDict[str, Signature] = OrderedDict()
 _RECENT_SIZE = 256  # about 300 KB
 
 
-def load_signature(db: Database, article_id: int) -> LeanMinHash | None:
+def load_signature(db: Database, article_id: int) -> Signature | None:
     """The MinHash of the article's body as it is now, computed again (~0.5 ms; a body seen
     lately is not); None for an article without text (or none at all)."""
     row = db.execute("SELECT body FROM articles WHERE id = ?", [article_id]).fetchone()
@@ -113,7 +113,7 @@ def load_signature(db: Database, article_id: int) -> LeanMinHash | None:
 
 
 def verified_matches(
-    db: Database, sig: LeanMinHash, body: str, ids: Iterable[int]
+    db: Database, sig: Signature, body: str, ids: Iterable[int]
 ) -> list[tuple[int, float]]:
     """The candidates whose exact shingle Jaccard with `body` reaches THRESHOLD, best first.
 
@@ -179,8 +179,8 @@ def _similarity(
     db: Database,
     a: int,
     b: int,
-    sig_a: LeanMinHash | None = None,
-    sig_b: LeanMinHash | None = None,
+    sig_a: Signature | None = None,
+    sig_b: Signature | None = None,
 ) -> float:
     sig_a = sig_a or load_signature(db, a)
     sig_b = sig_b or load_signature(db, b)
@@ -196,7 +196,7 @@ def _point(db: Database, article_id: int, canonical: int | None, similarity: flo
     )
 
 
-def _join(db: Database, article_id: int, sig: LeanMinHash | None, canonical: int) -> None:
+def _join(db: Database, article_id: int, sig: Signature | None, canonical: int) -> None:
     """Put the article in the cluster of `canonical`, re-pointing it when the article is older."""
     if _article_order(db, article_id) > _article_order(db, canonical):
         _point(db, article_id, canonical, _similarity(db, article_id, canonical, sig))
@@ -224,7 +224,7 @@ def _exact_match(
 def link(
     db: Database,
     article_id: int,
-    sig: LeanMinHash | None,
+    sig: Signature | None,
     digest: str,
     exclude: Collection[int] = (),
 ) -> None:
