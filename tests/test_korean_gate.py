@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import korean_gate as gate
+import korean_reuse
 import pytest
 from korean_gate import Row, Truth, url_key
 
@@ -37,6 +38,7 @@ def figures(tmp_path_factory) -> dict:
         truth, crawls.db, crawls.log, crawls.crawl1_len, crawls.crawl1_rows, USER_AGENT
     )
     result["exit_codes"] = crawls.exits
+    result["reuse"] = korean_reuse.score_reuse(truth, crawls.db)  # issue 26, judged below
     return result
 
 
@@ -49,7 +51,7 @@ def test_both_crawls_finish(figures) -> None:
 @needs_sites
 def test_figures_hold_their_floors_and_ceilings(figures) -> None:
     limits = json.loads(FLOORS.read_text("utf-8"))
-    flat = gate.flatten({k: v for k, v in figures.items() if k != "exit_codes"})
+    flat = gate.flatten({k: v for k, v in figures.items() if k not in ("exit_codes", "reuse")})
     judged = set(flat) - NOT_JUDGED
     assert judged == set(limits["min"]) | set(limits["max"]), "a figure without a floor"
     below = {k: (flat[k], f) for k, f in limits["min"].items() if flat[k] + 1e-9 < f}
@@ -58,6 +60,16 @@ def test_figures_hold_their_floors_and_ceilings(figures) -> None:
         f"(figure, limit): below {below}, above {above}; missing {figures['missing']}, "
         f"phase 2 missing {figures['phase2_missing']}, spurious {figures['spurious_examples']}"
     )
+
+
+@needs_sites
+def test_every_story_has_its_first_outlet_and_each_versions_copied_share(figures) -> None:
+    # Issue 26: the first outlet right for every story, each version's copied share within 0.05
+    # of a difflib reference on the truth bodies, no story joining two truth stories.
+    reuse = figures["reuse"]
+    assert reuse["versions_checked"] >= 40, reuse
+    assert reuse["wrong_first"] == [] and reuse["off_by_more_than_0.05"] == [], reuse
+    assert reuse["stories_mixing_clusters"] == [], reuse
 
 
 # The judge itself, on made-up data.
