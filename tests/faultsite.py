@@ -9,10 +9,11 @@ import socket
 import struct
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Self
 
 from crawler.demo.render import render_article
+from tests.servers import QuietHandler
 
 GOOD = {1: 0, 2: 1, 3: 2}  # idxno -> index of a hangang-ilbo demo article
 # idxno -> (fault kind the crawler must record, or None when the page must end up stored)
@@ -57,30 +58,8 @@ def _lying_charset() -> bytes:
     return body.decode("utf-8").encode("cp949", errors="xmlcharrefreplace")
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes: with Nagle on, a kept-alive connection
-    # waits for the client's delayed ACK (~40 ms) before every body.
-    disable_nagle_algorithm = True
+class _Handler(QuietHandler):
     server: _Server
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def _send(
-        self,
-        status: int,
-        body: bytes,
-        ctype: str = "text/html; charset=utf-8",
-        headers: dict | None = None,
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
 
     def do_GET(self) -> None:
         self.server.record(self.path, self.headers.get("User-Agent"))

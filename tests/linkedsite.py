@@ -17,10 +17,10 @@ way is a 404. Beside it, the hosts a crawler must not be steered to.
 from __future__ import annotations
 
 import gzip
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 from urllib.parse import quote
+
+from tests.servers import QuietHandler, RecordingServer
 
 INTERNAL_TOKEN = "internal-token-8d1f"
 
@@ -92,47 +92,18 @@ def _bomb() -> bytes:
     return gzip.compress(head + b" " * BOMB_BYTES, compresslevel=9)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
+class _Handler(QuietHandler):
     server: _Server
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def _send(
-        self,
-        status: int,
-        body: bytes,
-        ctype: str = "text/html; charset=utf-8",
-        headers: dict | None = None,
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
 
     def do_GET(self) -> None:
         self.server.record(self.path)
         self._send(*self.server.answer(self.path))
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(RecordingServer):
     def __init__(self, host: str, routes) -> None:
-        super().__init__((host, 0), _Handler)
+        super().__init__(host, _Handler)
         self.routes = routes
-        self.base = f"http://{host}:{self.server_address[1]}"
-        self.paths: list[str] = []
-        self._lock = threading.Lock()
-
-    def record(self, path: str) -> None:
-        with self._lock:
-            self.paths.append(path)
 
     def answer(self, path: str) -> tuple:
         return self.routes(self, path) or (404, b"<html><body>404</body></html>")
@@ -147,17 +118,15 @@ class _Site:
         self.internal: _Site | None = None
 
     def __enter__(self) -> Self:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
 
     @property
     def paths(self) -> list[str]:
-        with self.server._lock:
-            return list(self.server.paths)
+        return self.server.paths
 
     def route(self, server: _Server, path: str) -> tuple | None:
         raise NotImplementedError

@@ -5,9 +5,7 @@ whole site for the time asked; what it still refuses is left to the next run, no
 from __future__ import annotations
 
 import itertools
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
@@ -16,31 +14,19 @@ from scrapy.http import Response
 from crawler.crawl.politeness import retry_after
 from tests.conftest import krnews, rows, write_sites
 from tests.linkedsite import _article
+from tests.servers import QuietHandler, RecordingServer
 
 LIST = "".join(f'<li><a href="/view.php?uid={n}&amp;section=sc1">기사 {n}</a></li>' for n in (1, 2))
 HOME = f'<html><head><meta charset="utf-8"><title>느린신문</title></head><body><ul>{LIST}</ul>'
 HOME += '<li><a href="/view.php?uid=4&amp;section=sc1">기사 4</a></li></body></html>'
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(QuietHandler):
     server: _Server
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def _send(self, status: int, body: bytes, headers: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
 
     def do_GET(self) -> None:
         server = self.server
-        server.log.append((time.monotonic(), self.path))
+        server.record(self.path)
         if self.path == "/robots.txt":
             return self._send(200, server.robots.encode())
         if self.path == "/":
@@ -54,16 +40,13 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(200, _article(int(uid)))
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(RecordingServer):
     def __init__(self, host: str, robots: str, refuse: bool, retry: int = 2) -> None:
-        super().__init__((host, 0), _Handler)
+        super().__init__(host, _Handler)
         self.robots, self.refuse, self.retry_after = robots, refuse, retry
         self.refused_once: dict[str, bool] = {}
-        self.log: list[tuple[float, str]] = []
-        self.home = f"http://{host}:{self.server_address[1]}/"
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        self.home = self.base + "/"
+        self.start()
 
 
 # A delay, not 0: with no delay Scrapy 2.19's downloader hands a slot's whole queue over at
@@ -98,8 +81,7 @@ def slow(tmp_path_factory):
     second = krnews("crawl", "--sites", str(sites), "--db", str(db))
     yield SimpleNamespace(first=first, second=second, wall=wall, db=db, delayed=delayed, busy=busy)
     for server in (delayed, busy):
-        server.shutdown()
-        server.server_close()
+        server.stop()
 
 
 def test_a_crawl_delay_over_the_cap_is_crawled_at_the_cap_and_said(slow):
