@@ -20,9 +20,11 @@ COMMANDS = {
     "crawl": "crawler.cli.crawl:command",
     "demo": "crawler.cli.demo:command",
     "extract": "crawler.cli.extract:command",
+    "ingest": "crawler.cli.ingest:command",
     "report": "crawler.cli.report:command",
     "search": "crawler.cli.search:command",
     "story": "crawler.cli.story:command",
+    "worker": "crawler.cli.worker:command",
 }
 
 

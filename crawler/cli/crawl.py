@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -28,6 +29,14 @@ from crawler.crawl.sites import ConfigError, load_config
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Also write the log here.")
 @click.option("--quiet", "-q", is_flag=True, help="Warnings and the summary only (for cron).")
 @click.option("--verbose", "-v", is_flag=True, help="The whole crawl log on stderr.")
+@click.option("--redis", "redis_url", help="redis://HOST:PORT/N: crawl with workers (issue 27).")
+@click.option(
+    "--workers",
+    type=click.IntRange(0),
+    default=1,
+    show_default=True,
+    help="With --redis: Scrapy worker processes started here (0: only remote ones).",
+)
 def crawl(
     sites_file: str,
     db: str,
@@ -36,6 +45,8 @@ def crawl(
     log_file: str | None,
     quiet: bool,
     verbose: bool,
+    redis_url: str | None = None,
+    workers: int = 1,
 ) -> None:
     """One incremental crawl; safe from cron.
 
@@ -52,16 +63,16 @@ def crawl(
     except ConfigError as exc:
         click.echo(f"krnews: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    options: dict[str, Any] = dict(  # noqa: C408
+        sites=site_names, log_file=log_file, quiet=quiet, verbose=verbose, max_minutes=max_minutes
+    )
     try:
-        code, summary = run_crawl(
-            config,
-            db,
-            sites=site_names,
-            log_file=log_file,
-            quiet=quiet,
-            verbose=verbose,
-            max_minutes=max_minutes,
-        )
+        if redis_url:  # crawler/distributed: nothing of it is imported without --redis
+            from crawler.distributed.cli import run_ingester
+
+            code, summary = run_ingester(redis_url, config, db, workers=workers, **options)
+        else:
+            code, summary = run_crawl(config, db, **options)
     except CrawlAborted as exc:
         click.echo(f"krnews: {exc}", err=True)
         print_summary(exc.summary, table=False)
