@@ -119,27 +119,22 @@ def declared_title(doc: html.HtmlElement, metas: dict, ld: dict) -> str | None:
     return None
 
 
-_FRONTS = ("/", "./", "/index.html", "/index.htm", "/index.php", "/main.php", "/default.asp")
-# Links to the site's front page, chosen inside libxml2 by equality alone (a Python walk over
-# every link of the page, or string functions per link, cost a tenth of the title's time).
-_FRONT_LINKS = etree.XPath("//a[@href=$a or @href=$b or @href=$c or @href=$d or @href=$e]")
-_RELATIVE_FRONTS = etree.XPath("//a[" + " or ".join(f'@href="{h}"' for h in _FRONTS) + "]")
+_FRONTS = frozenset(
+    {"/", "./", "/index.html", "/index.htm", "/index.php", "/main.php", "/default.asp"}
+)
 
 
 def _front_links(doc: html.HtmlElement, url: str) -> list:
-    found = list(_RELATIVE_FRONTS(doc))
+    """The links to the site's front page, relative or absolute. lxml's tag walk with a set
+    look-up per link: a third of the time of one XPath comparing every @href in libxml2."""
+    fronts = _FRONTS
     parts = urlsplit(url)
     if parts.scheme in ("http", "https") and parts.netloc:
         host = parts.netloc
-        found += _FRONT_LINKS(
-            doc,
-            a=f"http://{host}/",
-            b=f"https://{host}/",
-            c=f"http://{host}",
-            d=f"https://{host}",
-            e=f"//{host}/",
-        )
-    return found
+        fronts = fronts | {
+            f"http://{host}/", f"https://{host}/", f"http://{host}", f"https://{host}", f"//{host}/"
+        }  # fmt: skip
+    return [a for a in doc.iter("a") if a.get("href") in fronts]
 
 
 def declared_site_names(metas: dict, ld: dict) -> frozenset[str]:
