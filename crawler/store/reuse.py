@@ -21,6 +21,8 @@ connection alike.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -124,14 +126,15 @@ def _instant(value: str | None, naive_offset: int) -> datetime | None:
 def order(db: Any, rows: list[tuple[int, str, str | None, str | None]]) -> list[Version]:
     """The versions (id, site, published, fetched_at) in time order, each with its basis."""
     versions = [Version(i, site, _instant(p, 9), _instant(f, 0)) for i, site, p, f in rows]
+    latest = _latest_published_by_fetch(versions)
     for v in versions:
         if v.published is None:
             v.basis = "fetched_at: no published time"
-        elif _back_dated(db, v, versions):
+        elif _back_dated(db, v, latest):
             v.basis = "fetched_at: back-dated"
-    published = [v.published for v in versions if v.basis == "published"]
+    published = Counter(v.published for v in versions if v.basis == "published")
     for v in versions:
-        if v.basis == "published" and published.count(v.published) > 1:
+        if v.basis == "published" and published[v.published] > 1:
             v.basis = "fetched_at: same published time"
         v.at = v.published if v.basis in ("published", "fetched_at: same published time") else None
         v.at = v.at or v.fetched
@@ -139,14 +142,28 @@ def order(db: Any, rows: list[tuple[int, str, str | None, str | None]]) -> list[
     return sorted(versions, key=lambda v: (v.at or far, v.fetched or far, v.id))
 
 
-def _back_dated(db: Any, v: Version, versions: list[Version]) -> bool:
+def _latest_published_by_fetch(versions: list[Version]) -> tuple[list[datetime], list[datetime]]:
+    """The versions' fetch times in order, and beside each the latest published time of the
+    versions fetched by then: a story of hundreds of versions (a wire story) is ordered in
+    n log n, not n² (each version would scan every other)."""
+    known = sorted((o.fetched, o.published) for o in versions if o.published and o.fetched)
+    fetched, latest, top = [], [], None
+    for when, published in known:
+        top = published if top is None or published > top else top
+        fetched.append(when)
+        latest.append(top)
+    return fetched, latest
+
+
+def _back_dated(db: Any, v: Version, latest: tuple[list[datetime], list[datetime]]) -> bool:
+    """Published before a version that was fetched well before it was, on a site crawled in
+    between: its published time is not when it ran."""
     if v.published is None or v.fetched is None:
         return False
     before = v.fetched - BACKDATE_GRACE
-    if not any(
-        o.published and o.fetched and o.published > v.published and o.fetched <= before
-        for o in versions
-    ):
+    fetched, tops = latest
+    upto = bisect_right(fetched, before)
+    if not upto or not tops[upto - 1] > v.published:
         return False
     crawled_since = db.execute(
         "SELECT 1 FROM articles WHERE site = ? AND fetched_at >= ? AND fetched_at <= ? LIMIT 1",
