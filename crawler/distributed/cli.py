@@ -20,11 +20,12 @@ def run_ingester(
     quiet: bool = False,
     verbose: bool = False,
     max_minutes: float | None = None,
+    overrides: dict | None = None,
 ) -> tuple[int, dict]:
     from crawler.cli.running import crawl_table_settings
     from crawler.distributed.ingest import Ingester
 
-    settings = dict(crawl_table_settings(config))
+    settings = {**crawl_table_settings(config), **(overrides or {})}
     if max_minutes:
         settings["KRNEWS_MAX_SECONDS"] = max_minutes * 60
     setup_logging(log_file, verbose)

@@ -161,7 +161,7 @@ class Ingester:
             with contextlib.suppress(sqlite3.Error):
                 store.finish_run(run_id, "failed", EX_UNAVAILABLE, {})
             raise CrawlAborted(
-                f"lost Redis at {self.url}: {exc}", EX_UNAVAILABLE, store.run_summary(run_id)
+                f"lost Redis at {self.url}: {exc}", EX_UNAVAILABLE, self._summary(books)
             ) from None
         books.finish()
         return self._close(books, lost), self._summary(books)
