@@ -35,19 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DELAY = 1.0
 KST = timezone(timedelta(hours=9))
 
-WIDE = """
-import json, resource, sys, time
-sys.path.insert(0, {root!r})
-from crawler.cli.running import run_crawl
-from crawler.crawl.sites import load_config
-config = load_config({sites!r})
-start = time.perf_counter()
-code, summary = run_crawl(config, {db!r}, quiet=True, overrides={settings!r})
-elapsed = time.perf_counter() - start
-usage = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({{"seconds": elapsed, "exit": code, "articles": summary.get("articles"),
-                  "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}}))
-"""
 # Our defaults (crawler/crawl/settings.py) but for the delay the bench is about.
 SETTINGS = {"DOWNLOAD_DELAY": DELAY, "LOG_LEVEL": "WARNING"}
 
@@ -198,7 +185,9 @@ def _wide_run(server: WideServer, tmp: Path, rep: int) -> dict:
     )
     db = str(tmp / f"wide{rep}.db")
     server.clear()
-    code = WIDE.format(root=str(ROOT), sites=str(sites_toml), db=db, settings=SETTINGS)
+    from crawl import FULL  # bench/crawl.py's own timed `krnews crawl` run
+
+    code = FULL.format(root=str(ROOT), sites=str(sites_toml), db=db, settings=SETTINGS)
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
@@ -238,10 +227,9 @@ def main_wide(count: int, repeat: int) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             for rep in range(repeat):
                 runs.append(_wide_run(server, Path(tmp), rep))
-                # TWO WORKERS (issue 27, item 2): when `krnews crawl --redis URL --workers K`
-                # exists, run it here on the same sites.toml with the same SETTINGS (a fresh
-                # store, a Redis on 127.0.0.1), score it with the same checks and print it
-                # beside the one-process run. Not built here.
+                # TWO WORKERS (issue 27, item 2): `krnews crawl --redis URL --workers K` exists
+                # (bench/workers.py runs it); running it here on the same sites.toml and
+                # SETTINGS, scored by the same checks, is not wired yet.
     finally:
         server.close()
     for rep, run in enumerate(runs, 1):
@@ -260,4 +248,4 @@ def main_wide(count: int, repeat: int) -> None:
         f"{bound:.1f} s, CPU {cpu:.1f} s; wall / max(bound, CPU) = {wall / floor:.2f}  "
         f"(target <= 1.2, median of {len(runs)})"
     )
-    print("two workers: not run (`krnews crawl --workers` is not built yet)")
+    print("two workers: not run here (bench/workers.py measures them on the 100 demo sites)")
