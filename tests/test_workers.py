@@ -199,16 +199,22 @@ def test_a_worker_killed_midway_loses_nothing_by_the_next_run(tmp_path):
     assert rows(db, "PRAGMA integrity_check")[0]["integrity_check"] == "ok"
 
 
+def _workers(parent: int) -> list[int]:
+    """The worker processes `parent` (a `krnews crawl --workers`) started."""
+    found = subprocess.run(
+        ["pgrep", "-P", str(parent), "-f", "crawler worker"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    return [int(p) for p in found]
+
+
 def _a_worker(parent: int) -> int:
     for _ in range(100):
-        found = subprocess.run(
-            ["pgrep", "-P", str(parent), "-f", "crawler worker"],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.split()
+        found = _workers(parent)
         if found:
-            return int(found[0])
+            return found[0]
         time.sleep(0.1)
     raise AssertionError("no worker started")
 

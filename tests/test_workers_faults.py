@@ -17,7 +17,7 @@ import time
 import pytest
 
 from tests.conftest import ROOT, rows, write_sites
-from tests.test_workers import POLITE, _a_worker, _crawl, _demo_articles, _serve
+from tests.test_workers import POLITE, _a_worker, _crawl, _demo_articles, _serve, _workers
 
 SERVER = shutil.which("redis-server")
 needs_server = pytest.mark.skipif(SERVER is None, reason="no redis-server binary to run")
@@ -64,13 +64,7 @@ def _start_crawl(sites, db, url) -> subprocess.Popen:
 def _workers_of(parent: int) -> list[int]:
     _a_worker(parent)  # waits for the first
     time.sleep(0.3)
-    found = subprocess.run(
-        ["pgrep", "-P", str(parent), "-f", "crawler worker"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.split()
-    return [int(p) for p in found]
+    return _workers(parent)
 
 
 def _wait_gone(pids: list[int], seconds: float) -> None:

@@ -68,15 +68,21 @@ def _setup_logging(settings, log_file: str | None, quiet: bool, verbose: bool = 
     if log_file:
         # Scrapy leaves the root logger at NOTSET and filters in its own stderr handler, so
         # INFO records still reach this one.
-        try:
-            handler = logging.FileHandler(log_file, encoding="utf-8")
-        except OSError as exc:
-            raise CrawlAborted(
-                f"cannot create the log file {log_file}: {exc.strerror or exc}", EX_CANTCREAT
-            ) from None
-        handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT")))
-        handler.setLevel(logging.INFO)
-        logging.getLogger().addHandler(handler)
+        add_log_file(log_file, settings.get("LOG_FORMAT"))
+
+
+def add_log_file(log_file: str, log_format: str) -> None:
+    """The whole log (INFO and up) also to `log_file`; one that cannot be created is a
+    CrawlAborted with EX_CANTCREAT, before anything else is done."""
+    try:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+    except OSError as exc:
+        raise CrawlAborted(
+            f"cannot create the log file {log_file}: {exc.strerror or exc}", EX_CANTCREAT
+        ) from None
+    handler.setFormatter(logging.Formatter(log_format))
+    handler.setLevel(logging.INFO)
+    logging.getLogger().addHandler(handler)
 
 
 def run_crawl(

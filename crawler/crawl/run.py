@@ -182,18 +182,22 @@ class CrawlRun:
 
     def record(self, site: str, url: str, kind: str, status: int | None, message: str) -> None:
         """One failed fetch: counted, logged and kept as a `fetches` row."""
-        if kind not in NOTABLE_ONLY:
-            self.stats.inc_value(f"krnews/errors/{site}")
-            logger.warning("%s: %s %s (%s)", site, kind, url, message)
-        else:
-            logger.info("%s: %s %s", site, kind, url)
-        self.stats.inc_value(f"krnews/fetch_kind/{kind}")
+        self.count_fetch(site, url, kind, message)
         if self.store_failure is not None:
             return
         try:
             self.store.record_fetch(self.run_id, site, url, kind, status=status, error=message)
         except sqlite3.Error as exc:
             self.store_failed(store_error(self.db_path, exc))
+
+    def count_fetch(self, site: str, url: str, kind: str, message: str) -> None:
+        """A failed fetch in the stats and the log (a notable one only at INFO)."""
+        if kind not in NOTABLE_ONLY:
+            self.stats.inc_value(f"krnews/errors/{site}")
+            logger.warning("%s: %s %s (%s)", site, kind, url, message)
+        else:
+            logger.info("%s: %s %s", site, kind, url)
+        self.stats.inc_value(f"krnews/fetch_kind/{kind}")
 
     def item_scraped(self, item: Any, response: Response | None) -> None:
         if response is not None:

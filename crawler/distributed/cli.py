@@ -33,11 +33,16 @@ def run_ingester(
 
 
 def setup_logging(log_file: str | None, verbose: bool) -> None:
+    """Warnings on stderr (the whole log with --verbose), the whole log in --log-file, in the
+    one-process crawl's format; a log file that cannot be created exits 73 as there."""
+    from crawler.cli.running import add_log_file
+    from crawler.crawl.settings import LOG_FORMAT
+
     root = logging.getLogger()
     root.setLevel(logging.INFO)
+    if log_file:
+        add_log_file(log_file, LOG_FORMAT)  # first, before anything is started
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.INFO if verbose else logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root.addHandler(handler)
-    if log_file:
-        root.addHandler(logging.FileHandler(log_file, encoding="utf-8"))

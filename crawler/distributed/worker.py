@@ -23,7 +23,6 @@ from scrapy import signals
 from twisted.internet import task
 
 from crawler.crawl.deadline import stop_run
-from crawler.crawl.faults import NOTABLE_ONLY
 from crawler.crawl.ledger import WorkLedger
 from crawler.crawl.run import CrawlRun
 from crawler.distributed.link import HEARTBEAT, LEASE_MS, Keys, lost
@@ -104,12 +103,8 @@ class WorkerRun(CrawlRun):
             )
 
     def record(self, site: str, url: str, kind: str, status: int | None, message: str) -> None:
-        if kind not in NOTABLE_ONLY:
-            self.stats.inc_value(f"krnews/errors/{site}")
-            logger.warning("%s: %s %s (%s)", site, kind, url, message)
-        else:
-            logger.info("%s: %s %s", site, kind, url)
-        self.stats.inc_value(f"krnews/fetch_kind/{kind}")
+        """Counted and logged as in one process; the row goes to the ingester."""
+        self.count_fetch(site, url, kind, message)
         self._send("fetch", (site, url, kind, status, message))
 
     def _send(self, kind: str, body: Any) -> None:
