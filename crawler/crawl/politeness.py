@@ -6,9 +6,9 @@
   (a warning and a `crawl_delay_capped` fetch row). Heritrix honours up to 300 s, Nutch skips a
   host over 30 s; a cap keeps every site crawled within the run's time.
 - A 429, or a 503 with `Retry-After` (RFC 9110 §10.2.3), pauses the whole site for the time it
-  asks, capped the same way, before the retry: no request of that site's download slot goes out
-  meanwhile. What the site still refuses is a `throttled` fetch, left to the next run and not
-  counted as a failed page.
+  asks, capped the same way, before the retry: the download handler holds every request of
+  that site's download slot until then. What the site still refuses is a `throttled` fetch,
+  left to the next run and not counted as a failed page.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response
-from scrapy.utils.asyncio import call_later
 
 logger = logging.getLogger(__name__)
 
@@ -43,23 +42,6 @@ def retry_after(response: Response, now: float | None = None) -> float | None:
     return max(0.0, when - (time.time() if now is None else now))
 
 
-def pause_site(crawler: Any, request: Request, seconds: float) -> bool:
-    """Holds the request's download slot (one site) for `seconds`: the slot's queue is not
-    processed until then. False when the slot is gone (nothing queued for the site). A request
-    that left the slot before the answer was read waits in the download handler
-    (crawler.crawl.deadline, which reads the same answer first)."""
-    downloader = crawler.engine.downloader
-    slot = downloader.slots.get(downloader.get_slot_key(request))
-    if slot is None:
-        return False
-    if slot.latercall is not None:
-        slot.latercall.cancel()
-    # Scrapy's own way of holding a slot until its delay has passed (Downloader._process_queue
-    # returns at once while `latercall` is set); its public settings offer no pause.
-    slot.latercall = call_later(seconds, downloader._latercall, slot)
-    return True
-
-
 def asked_pause(response: Response, cap: float) -> float | None:
     """The pause a "slow down" answer asks for, capped; None when it is not one."""
     if response.status not in SLOW_DOWN:
@@ -69,9 +51,11 @@ def asked_pause(response: Response, cap: float) -> float | None:
 
 
 def slow_down(crawler: Any, request: Request, response: Response) -> float | None:
-    """The pause a "slow down" answer asked for and got (capped), or None when it is not one."""
+    """The pause a "slow down" answer asked for and got (capped), or None when it is not one.
+    The download handler (crawler.crawl.deadline) read the same answer first and holds every
+    request of the site until the pause ends; this says so in the log."""
     pause = asked_pause(response, crawler.settings.getfloat("KRNEWS_MAX_CRAWL_DELAY"))
-    if pause and pause_site(crawler, request, pause):
+    if pause:
         logger.info(
             "%s: HTTP %d, Retry-After %s: site paused %gs",
             request.meta.get("site"),
