@@ -29,6 +29,19 @@ from crawler.crawl.urls import canonical_url, url_key
 PAGE_KINDS = frozenset({"article", "candidate"})
 
 
+def store_questions(request: Request) -> tuple[list[str], str | None]:
+    """What the store is asked of a request before it is made: the URLs under which a stored
+    article would make it `known_skipped`, and the URL that makes it `gone_skipped` if it
+    answered 404/410 lately (None: not asked). Nothing for robots.txt, feeds and lists."""
+    kind = request.meta.get("krnews_kind")
+    if kind not in PAGE_KINDS and not request.meta.get("offer"):
+        return [], None
+    url = canonical_url(request.url)
+    # url_key: the form stores written before the stored URL kept the site's query order
+    known = [url] if url_key(url) == url else [url, url_key(url)]
+    return known, url if kind == "article" else None
+
+
 class StoredArticleFilter(RFPDupeFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,16 +83,10 @@ class StoredArticleFilter(RFPDupeFilter):
 
     def _stored_before(self, run: Any, request: Request) -> str | None:
         """Why the request is not made (`known_skipped`, `gone_skipped`), or None."""
-        kind = request.meta.get("krnews_kind")
-        if kind not in PAGE_KINDS and not request.meta.get("offer"):
-            return None
-        url = canonical_url(request.url)
-        # url_key: the form stores written before the stored URL kept the site's query order
-        if run.store.is_known_url(url) or (
-            url_key(url) != url and run.store.is_known_url(url_key(url))
-        ):
+        known, gone = store_questions(request)
+        if any(run.store.is_known_url(url) for url in known):
             return "known_skipped"
-        if kind == "article" and run.store.recently_gone(url, self.gone_days, run.run_id):
+        if gone and run.store.recently_gone(gone, self.gone_days, run.run_id):
             return "gone_skipped"
         return None
 

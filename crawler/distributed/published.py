@@ -58,6 +58,7 @@ class StoreView:
     def __init__(self, client: Any, keys: Keys) -> None:
         self.client = client
         self.keys = keys
+        self._learned: dict[str, set[str]] = {}
 
     def is_known_url(self, url: str) -> bool:
         return bool(self.client.hexists(self.keys.known, url))
@@ -80,9 +81,12 @@ class StoreView:
         return {"etag": etag, "last_modified": modified, "checked_at": checked}
 
     def learned_lines(self, site: str, lines: Iterable[str], min_articles: int) -> set[str]:
-        by_hash = {hashlib.sha1(line.encode("utf-8")).hexdigest(): line for line in lines}
-        if not by_hash:
+        """Read once a site: the published set is the store's at the start of the run, and
+        what the run itself learns is the ingester's (its store stage cleans the articles)."""
+        learned = self._learned.get(site)
+        if learned is None:
+            learned = {h.decode() for h in self.client.smembers(f"{self.keys.learned}:{site}")}
+            self._learned[site] = learned
+        if not learned:
             return set()
-        hashes = list(by_hash)
-        found = self.client.smismember(f"{self.keys.learned}:{site}", hashes)
-        return {by_hash[h] for h, hit in zip(hashes, found, strict=True) if hit}
+        return {line for line in lines if hashlib.sha1(line.encode("utf-8")).hexdigest() in learned}
