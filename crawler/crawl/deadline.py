@@ -35,6 +35,12 @@ cancel_downloads = object()
 # Sent by whoever needs the run to end early (the spider, when the store cannot be written):
 # handled like the time limit, with `reason` and `detail`.
 stop_run = object()
+# Sent by the download handler when a site said "slow down": key (its download slot), seconds
+# (the pause it got). The workers of a distributed crawl keep it in Redis for each other.
+site_paused = object()
+# Sent to the download handler: hold every request of slot `key` for `seconds` (a worker that
+# takes a site over from another obeys the pause and the delay that worker was keeping).
+hold_site = object()
 
 
 class RunStopped(Refused):
@@ -61,6 +67,10 @@ class StoppableDownloadHandler(HTTP11DownloadHandler):
         # the next one went out early (bench/crawl.py --wide: 3% of gaps under the delay).
         self._next_send: dict[str, float] = {}
         crawler.signals.connect(self.cancel_all, signal=cancel_downloads)
+        crawler.signals.connect(self.hold, signal=hold_site)
+
+    def hold(self, key: str, seconds: float) -> None:
+        self._paused[key] = max(time.monotonic() + seconds, self._paused.get(key, 0.0))
 
     async def download_request(self, request: Request) -> Response:
         downloader = self.crawler.engine.downloader
@@ -83,7 +93,8 @@ class StoppableDownloadHandler(HTTP11DownloadHandler):
             response = await task
             pause = asked_pause(response, self._cap)
             if pause:
-                self._paused[key] = max(time.monotonic() + pause, self._paused.get(key, 0.0))
+                self.hold(key, pause)
+                self.crawler.signals.send_catch_log(signal=site_paused, key=key, seconds=pause)
             return response
         except asyncio.CancelledError:
             if self._cancelled and task.cancelled():

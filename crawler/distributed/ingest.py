@@ -54,10 +54,12 @@ def read(
             messages = answer[0][1] if answer else []
             if not messages:
                 break
-            for message_id, fields in messages:
+            for _message_id, fields in messages:
                 books.take(fields[b"k"].decode(), fields[b"d"])
-                client.xack(keys.stream, GROUP, message_id)
                 done += 1
+            # each message of the batch is committed (the store stage commits an article as
+            # it saves it), so the batch is acknowledged in one round trip
+            client.xack(keys.stream, GROUP, *(message_id for message_id, _ in messages))
             if start == ">" and len(messages) < 200:
                 break
     return done
@@ -104,8 +106,11 @@ def delete_run(client: Any, keys: Keys) -> None:
         client.delete(CURRENT)
 
 
-def spawn(url: str, token: str, verbose: bool) -> subprocess.Popen:
+def spawn(url: str, token: str, verbose: bool, wait: float) -> subprocess.Popen:
+    """A local worker of the run: started before the run is announced, so that its start-up
+    (Python, Scrapy, the extractor) overlaps the ingester's; it joins once the run is there."""
     args = [sys.executable, "-m", "crawler", "worker", "--redis", url, "--run", token]
+    args += ["--wait", str(wait)]
     return subprocess.Popen([*args, "--verbose"] if verbose else args)
 
 
@@ -151,10 +156,11 @@ class Ingester:
         books = RunBooks(store, self.db, run_id, self.sites, threshold)
         keys = Keys(f"{run_id}-{uuid.uuid4().hex[:8]}")
         lost = 0
+        procs = [self._spawn(keys) for _ in range(self.workers)]
         try:
             drain_old(client, keys, books)
             self._announce(client, keys, store, run_id)
-            lost = self._supervise(client, keys, books)
+            lost = self._supervise(client, keys, books, procs)
         except redis.RedisError as exc:
             logger.error("lost Redis at %s: %s", self.url, exc)
             books.stop_detail = f"lost Redis at {self.url}"
@@ -163,6 +169,10 @@ class Ingester:
             raise CrawlAborted(
                 f"lost Redis at {self.url}: {exc}", EX_UNAVAILABLE, self._summary(books)
             ) from None
+        finally:
+            for proc in procs:  # a worker still waiting to join a run that never came
+                if proc.poll() is None:
+                    proc.kill()
         books.finish()
         return self._close(books, lost), self._summary(books)
 
@@ -189,15 +199,25 @@ class Ingester:
         client.sadd(RUNS, keys.token)
         client.set(CURRENT, keys.token)
 
-    def _supervise(self, client: Any, keys: Keys, books: RunBooks) -> int:
+    def _limit(self) -> float:
+        return float(self.settings.get("KRNEWS_MAX_SECONDS") or 3600)
+
+    def _spawn(self, keys: Keys) -> subprocess.Popen:
+        return spawn(self.url, keys.token, self.verbose, self._limit())
+
+    def _supervise(
+        self, client: Any, keys: Keys, books: RunBooks, procs: list[subprocess.Popen]
+    ) -> int:
         """Reads the stream until every worker is done; returns how many died."""
-        procs = [spawn(self.url, keys.token, self.verbose) for _ in range(self.workers)]
         restarts, lost = self.workers, 0
         handlers = {s: signal.signal(s, self._on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
-        limit = self.settings.get("KRNEWS_MAX_SECONDS") or 3600
+        limit = self._limit()
+        beat = 0.0
         try:
             while True:
-                client.set(keys.ingester, "1", px=30_000)
+                if time.monotonic() - beat >= 1.0:
+                    client.set(keys.ingester, "1", px=30_000)
+                    beat = time.monotonic()
                 read(client, keys, books)
                 if self.signum is not None:
                     for proc in procs:
@@ -214,8 +234,8 @@ class Ingester:
                         logger.warning("a worker died (signal %d)", -code)
                         if restarts and client.scard(keys.pending) and self.signum is None:
                             restarts -= 1
-                            procs.append(spawn(self.url, keys.token, self.verbose))
-                procs = [p for p in procs if p.poll() is None]
+                            procs.append(self._spawn(keys))
+                procs[:] = [p for p in procs if p.poll() is None]
                 waited = time.monotonic() - self.started > 5 or self.workers
                 if not procs and waited and not self._remote_alive(client, keys):
                     read(client, keys, books, block=1)

@@ -31,6 +31,7 @@ class Keys:
         self.seen = f"{base}:seen"  # scrapy-redis's dupefilter set
         self.robots_seeded = f"{base}:robots_seeded"
         self.robots = f"{base}:robots"  # site -> robots.txt text, for a site taken over
+        self.paused = f"{base}:paused"  # download slot -> the epoch its "slow down" pause ends
         self.stream = f"{base}:stream"
         self.known = f"{base}:known"  # url -> fetched_at
         self.cache = f"{base}:cache"  # url -> "etag\tlast_modified\tchecked_at"

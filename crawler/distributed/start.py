@@ -57,7 +57,19 @@ def join(client: Any, token: str | None, wait: float) -> tuple[Keys, dict]:
                 return Keys(current), pickle.loads(raw)
         if time.monotonic() >= deadline:
             raise CrawlAborted("no crawl to join in Redis (start `krnews crawl --redis`)", 0)
-        time.sleep(0.5)
+        time.sleep(0.1)
+
+
+def _preload() -> None:
+    """Scrapy's and the crawl's components imported before the run is there: a worker the
+    ingester starts spends that time while the ingester publishes the store's skip lists."""
+    from scrapy.utils.misc import load_object
+
+    from crawler.crawl import settings as base
+
+    paths = [*base.ITEM_PIPELINES, *base.DOWNLOADER_MIDDLEWARES, *base.DOWNLOAD_HANDLERS.values()]
+    for path in paths:
+        load_object(path)
 
 
 def run_worker(url: str, token: str | None = None, wait: float = 30.0, verbose: bool = False):
@@ -74,6 +86,7 @@ def run_worker(url: str, token: str | None = None, wait: float = 30.0, verbose: 
     # scrapy-redis 0.9.1 still passes `spider` to the stats and calls Spider.log()
     warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
     client = connect(url)
+    _preload()
     keys, run = join(client, token, wait)
     worker = worker_id()
     client.sadd(keys.workers, worker)

@@ -16,16 +16,26 @@ import logging
 import os
 import pickle
 import socket
+import time
 from typing import TYPE_CHECKING, Any
 
 from protego import Protego
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.crawl.deadline import stop_run
+from crawler.crawl.deadline import hold_site, site_paused, stop_run
 from crawler.crawl.ledger import WorkLedger
 from crawler.crawl.run import CrawlRun
 from crawler.distributed.link import HEARTBEAT, LEASE_MS, Keys, lost
+
+# Seconds between the worker's nudges of its engine, and between flushes of its outbox. Scrapy
+# asks its scheduler again after each response and otherwise every 5 s (the engine's own
+# heartbeat, "for scenarios where the scheduler reports having pending requests but returns
+# none"): that is a worker's normal state while the other workers hold the sites with work, so
+# without the nudge a worker with nothing in flight takes a freed site, or sees the run's end,
+# up to 5 s late.
+WAKE = 0.1
+OUTBOX = 64  # messages buffered before they go to the stream in one round trip
 from crawler.distributed.published import StoreView
 from spiders.news import NewsSpider
 
@@ -71,17 +81,39 @@ class WorkerRun(CrawlRun):
         self.run_id = int(settings.get("KRNEWS_RUN_ID"))
         self.stats.set_value("krnews/run_id", self.run_id)
         self._beat = task.LoopingCall(self.heartbeat)
+        self._wake = task.LoopingCall(self.wake)
+        self._outbox: list[tuple[str, Any]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WorkerRun:
         run = super().from_crawler(crawler)
         assert isinstance(run, WorkerRun)
         crawler.signals.connect(run.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(run.site_paused, signal=site_paused)
         return run
+
+    def site_paused(self, key: str, seconds: float) -> None:
+        """Kept for the other workers: one that takes the site over waits out the pause."""
+        import redis
+
+        try:
+            until = time.time() + seconds
+            if float(self.client.hget(self.keys.paused, key) or 0) < until:
+                self.client.hset(self.keys.paused, key, until)
+        except redis.RedisError as exc:
+            lost(self.url, exc)
 
     def engine_started(self) -> None:
         self.heartbeat()
         self._beat.start(HEARTBEAT, now=False)
+        self._wake.start(WAKE, now=False)
+
+    def wake(self) -> None:
+        """The outbox flushed, and the engine asked to look at the scheduler again."""
+        self.flush()
+        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
+        if slot is not None and slot.closing is None:
+            slot.nextcall.schedule()
 
     def heartbeat(self) -> None:
         import redis
@@ -108,16 +140,30 @@ class WorkerRun(CrawlRun):
         self._send("fetch", (site, url, kind, status, message))
 
     def _send(self, kind: str, body: Any) -> None:
+        """Buffered, in order: a worker killed before a flush loses only what it had not
+        settled anyway (nothing of it is stored or acknowledged, so the next run does it)."""
+        self._outbox.append((kind, body))
+        if len(self._outbox) >= OUTBOX:
+            self.flush()
+
+    def flush(self) -> None:
         import redis
 
+        if not self._outbox:
+            return
+        batch, self._outbox = self._outbox, []
         try:
-            send(self.client, self.keys, kind, body)
+            pipe = self.client.pipeline(transaction=False)
+            for kind, body in batch:
+                send(pipe, self.keys, kind, body)
+            pipe.execute()
         except redis.RedisError as exc:
             lost(self.url, exc)
 
     def spider_closed(self, reason: str) -> None:
-        if self._beat.running:
-            self._beat.stop()
+        for loop in (self._beat, self._wake):
+            if loop.running:
+                loop.stop()
         self.close_run(reason)
 
     def close_run(self, reason: str) -> None:
@@ -145,6 +191,7 @@ class WorkerRun(CrawlRun):
             "over_budget": sorted(self.over_budget),
         }
         self._send("books", books)
+        self.flush()
         with contextlib.suppress(Exception):
             self.client.delete(self.keys.alive(self.worker))
         self.stats.set_value("krnews/exit_code", 0)
@@ -180,15 +227,26 @@ class WorkerSpider(NewsSpider):
         yield from super().parse_robots(response)
 
     def site_taken(self, site: str) -> None:
-        """crawler.distributed.queue: this worker now holds the site's lease."""
+        """crawler.distributed.queue: this worker now holds the site's lease. A site another
+        worker was crawling (its robots.txt is read) is held for a "slow down" pause that
+        worker got and for one delay, so the site's gaps stay as in one process."""
         state = self.states.get(site)
-        if state is None or state.robots is not None:
+        if state is None:
             return
         run = self.crawler.get_extension(WorkerRun)
-        text = run.client.hget(run.keys.robots, site)
+        pipe = run.client.pipeline(transaction=False)
+        pipe.hget(run.keys.robots, site)
+        pipe.hget(run.keys.paused, state.site.host)
+        text, paused = pipe.execute()
         if text is None:
-            return  # not read yet: its request is in the site's queue
-        state.robots = Protego.parse(text.decode("utf-8"))
-        delay = state.robots.crawl_delay(self._ua_token(site))
-        if delay:
-            self._apply_crawl_delay(state, float(delay))
+            return  # not read yet: its request is in the site's queue, the site is new
+        if state.robots is None:
+            state.robots = Protego.parse(text.decode("utf-8"))
+            delay = state.robots.crawl_delay(self._ua_token(site))
+            if delay:
+                self._apply_crawl_delay(state, float(delay))
+        hold = max(state.crawl_delay or 0.0, self.settings.getfloat("DOWNLOAD_DELAY"))
+        if paused is not None:
+            hold = max(hold, float(paused) - time.time())
+        if hold > 0:
+            self.crawler.signals.send_catch_log(signal=hold_site, key=state.site.host, seconds=hold)
