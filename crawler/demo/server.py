@@ -123,6 +123,7 @@ class DemoSites:
             site.name: frozenset() for site in self._site_list
         }
         self._faulted: set[str] = set()
+        self._rendered: dict[tuple[str, str], tuple[frozenset[int], Response]] = {}
         self._servers: list[_Server] = []
         self._bases: dict[str, str] = {}
 
@@ -223,15 +224,20 @@ class DemoSites:
 
     def _response(self, site: Site, base: str, path_qs: str) -> Response:
         with self._lock:
-            view = View(site, base, self._hidden[site.name])
-        family = family_of(site)
-        image = self._image(view, path_qs)
-        if image is not None:
-            return image
+            hidden = self._hidden[site.name]
+            cached = self._rendered.get((base, path_qs))
+        view = View(site, base, hidden)
         fault = self._fault(view, path_qs)
         if fault is not None:
             return fault
-        return family.respond(view, path_qs)
+        # A page is the same until hold_back/release changes what is visible (a new set): the
+        # benchmarks' servers share the machine with the crawl, so a page is rendered once.
+        if cached is not None and cached[0] is hidden:
+            return cached[1]
+        response = self._image(view, path_qs) or family_of(site).respond(view, path_qs)
+        with self._lock:
+            self._rendered[(base, path_qs)] = (hidden, response)
+        return response
 
     def _fault(self, view: View, path_qs: str) -> Response | None:
         """With faults on, the newest article of each site answers 503 once, as a busy server does."""
