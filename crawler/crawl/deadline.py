@@ -25,7 +25,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import _schedule_coro
 from twisted.python.failure import Failure
 
-from crawler.crawl.politeness import asked_pause
+from crawler.crawl.politeness import SiteClock, asked_pause
 from crawler.crawl.reasons import Refused
 
 logger = logging.getLogger(__name__)
@@ -59,34 +59,28 @@ class StoppableDownloadHandler(HTTP11DownloadHandler):
         self._tasks: set[asyncio.Task] = set()
         self._cancelled = False
         self._cap = crawler.settings.getfloat("KRNEWS_MAX_CRAWL_DELAY")
-        # A site that said "slow down" (crawler.crawl.politeness): download slot -> the
-        # monotonic end of its pause. Read here, before the slot sends its next request.
-        self._paused: dict[str, float] = {}
-        # When each download slot (site) may send next: Scrapy starts a slot's delay when it
-        # hands a request over, and in a busy process the send can lag a loop turn behind, so
-        # the next one went out early (bench/crawl.py --wide: 3% of gaps under the delay).
-        self._next_send: dict[str, float] = {}
+        # When each site may send next (a delay, a "slow down" pause): crawler.crawl.politeness.
+        self.clock = SiteClock.of(crawler)
         crawler.signals.connect(self.cancel_all, signal=cancel_downloads)
         crawler.signals.connect(self.hold, signal=hold_site)
 
     def hold(self, key: str, seconds: float) -> None:
-        self._paused[key] = max(time.monotonic() + seconds, self._paused.get(key, 0.0))
+        self.clock.hold(key, seconds)
 
     async def download_request(self, request: Request) -> Response:
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
         slot = downloader.slots.get(key)
         delay = slot.delay if slot is not None else 0.0
-        at = max(time.monotonic(), self._next_send.get(key, 0.0), self._paused.get(key, 0.0))
-        if delay:
-            self._next_send[key] = at + delay  # reserved now: one send per delay, in order
-        while not self._cancelled and (
-            at > time.monotonic() or self._paused.get(key, 0.0) > time.monotonic()
-        ):
-            left = max(at, self._paused.get(key, 0.0)) - time.monotonic()
-            await asyncio.sleep(min(0.25, max(left, 0.0)))
+        turn = self.clock.reserve(key, delay)
+        while not self._cancelled:
+            left = self.clock.ready_at(key, delay, turn) - time.monotonic()
+            if left <= 0:
+                break
+            await asyncio.sleep(min(0.25, max(left, 0.02)))
         if self._cancelled:
             raise RunStopped(f"run stopping: {request.url} not fetched")
+        self.clock.sending(key, delay)
         task = asyncio.ensure_future(super().download_request(request))
         self._tasks.add(task)
         try:
@@ -102,6 +96,7 @@ class StoppableDownloadHandler(HTTP11DownloadHandler):
             raise
         finally:
             self._tasks.discard(task)
+            self.clock.answered(key, delay)
 
     def cancel_all(self) -> None:
         self._cancelled = True
