@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from scrapy_redis.queue import Base  # type: ignore[import-untyped]
 
+from crawler.crawl.politeness import SiteClock
 from crawler.distributed.link import LEASE_MS, Keys
 
 # Pops the best request of the first of the given sites whose set has one (KEYS[1] is the
@@ -35,6 +36,21 @@ for i, site in ipairs(ARGV) do
   local got = redis.call('ZPOPMIN', KEYS[i + 1])
   if redis.call('ZCARD', KEYS[i + 1]) == 0 then redis.call('SREM', KEYS[1], site) end
   if got[1] then return {site, got[1]} end
+end
+return nil
+"""
+# Takes the first free site with work: KEYS[1] the pending set; ARGV: the lease key prefix, the
+# worker, the lease's milliseconds, then the sites it must not take (its own). One round trip,
+# however many sites the other workers hold.
+TAKE = """
+local mine = {}
+for i = 4, #ARGV do mine[ARGV[i]] = true end
+local sites = redis.call('SMEMBERS', KEYS[1])
+table.sort(sites)
+for _, site in ipairs(sites) do
+  if not mine[site] and redis.call('SET', ARGV[1] .. site, ARGV[2], 'NX', 'PX', ARGV[3]) then
+    return site
+  end
 end
 return nil
 """
@@ -50,6 +66,7 @@ TAKE_EVERY = 0.1  # seconds between looks for a free site once none was free
 # whose first page gave no link counts for FRESH_FOR seconds at most.
 FRESH = 4
 FRESH_FOR = 10.0
+READY_AHEAD = 0.05  # seconds before a site's delay ends that its next request is popped
 
 
 class SiteQueue(Base):
@@ -64,7 +81,14 @@ class SiteQueue(Base):
         self.started = time.monotonic()
         self._next_take = 0.0
         self.fresh: dict[str, float] = {}  # site -> when it was taken
+        # Held sites whose queue was found empty: not asked again until a push to one, or the
+        # next look at the pending set (a site's requests can come from another worker's
+        # spider, its home page for one).
+        self.empty: set[str] = set()
+        self.clock = SiteClock.of(spider.crawler)
         self._pop = server.register_script(POP)
+        self._take = server.register_script(TAKE)
+        self._live = (0.0, 1)  # (when counted, live workers)
         self._renew = server.register_script(RENEW)
 
     # -- scrapy-redis's queue ----------------------------------------------------------------
@@ -75,6 +99,7 @@ class SiteQueue(Base):
     def push(self, request: Any) -> None:
         site = request.meta.get("site") or "_"
         self.fresh.pop(site, None)
+        self.empty.discard(site)
         first_robots = request.meta.get("krnews_kind") == "robots"
         if first_robots and not request.meta.get("retry_times"):  # noqa: SIM102
             if not self.server.sadd(self.keys.robots_seeded, site):
@@ -89,7 +114,8 @@ class SiteQueue(Base):
     def pop(self, timeout: int = 0) -> Any:
         if self.order:
             self.order.append(self.order.pop(0))  # round robin: the next site first
-        request = self._pop_first([site for site in self.order if self._room(site)])
+        ready = [site for site in self.order if site not in self.empty and self._room(site)]
+        request = self._pop_first(ready)
         if request is not None:
             return request
         now = time.monotonic()
@@ -107,13 +133,17 @@ class SiteQueue(Base):
     # -- leases ----------------------------------------------------------------------------
 
     def _pop_first(self, sites: list[str]) -> Any:
+        """The best request of the first of `sites` that has one; those before it are empty
+        (until a push, or the next look at the pending set, says otherwise)."""
         if not sites:
             return None
         keys = [self.keys.pending, *(self.keys.site_queue(site) for site in sites)]
         got = self._pop(keys=keys, args=sites)
         if not got:
+            self.empty.update(sites)
             return None
         site, data = got[0].decode(), got[1]
+        self.empty.update(sites[: sites.index(site)])
         request = self._decode_request(data)
         self.held[site] = urlsplit(request.url).hostname or ""
         return request
@@ -125,9 +155,19 @@ class SiteQueue(Base):
         return len(self.fresh)
 
     def _room(self, site: str) -> bool:
+        """Whether the site's download slot should be handed a request now. Without a delay:
+        up to its concurrency plus one waiting. With one: only when nothing of the site is in
+        the downloader and its delay has (all but) run, so that what waits out a site's delay
+        waits here, in Redis, and not in the downloader, where it would count against
+        CONCURRENT_REQUESTS and starve the sites that are ready (scrapy/scrapy#2638)."""
         downloader = getattr(getattr(self.spider.crawler, "engine", None), "downloader", None)
-        slot = downloader.slots.get(self.held.get(site, "")) if downloader else None
-        return slot is None or len(slot.active) <= slot.concurrency
+        key = self.held.get(site, "")
+        slot = downloader.slots.get(key) if downloader else None
+        if slot is None:
+            return True
+        if not slot.delay:
+            return len(slot.active) <= slot.concurrency
+        return not slot.active and self.clock.idle_ready(key, slot.delay, READY_AHEAD)
 
     def _busy(self, site: str) -> bool:
         downloader = getattr(getattr(self.spider.crawler, "engine", None), "downloader", None)
@@ -135,39 +175,81 @@ class SiteQueue(Base):
         return bool(slot and slot.active)
 
     def _take_site(self) -> str | None:
-        pending = {s.decode() for s in self.server.smembers(self.keys.pending)}
-        free = [s for s in sorted(pending) if s not in self.held]
-        if not free:
-            return None
         live = self.live_workers()
         if live < self.expected and time.monotonic() - self.started < STARTUP_WAIT:
             return None
-        working = sum(1 for s in self.held if s in pending or self._busy(s))
+        working = sum(1 for s in self.held if s not in self.empty or self._busy(s))
         sites = len(self.spider.sites) or 1
         if working >= math.ceil(sites / max(live, 1)):
             return None
-        for site in free:
-            if self.server.set(self.keys.lease(site), self.worker, nx=True, px=LEASE_MS):
-                self.held[site] = ""
-                self.order.append(site)
-                self.fresh[site] = time.monotonic()
-                taken = getattr(self.spider, "site_taken", None)
-                if taken is not None:
-                    taken(site)
-                return site
-        return None
+        got = self._take(
+            keys=[self.keys.pending],
+            args=[self.keys.lease(""), self.worker, LEASE_MS, *self.held],
+        )
+        if not got:
+            return None
+        site = got.decode()
+        self.held[site] = ""
+        self.order.append(site)
+        self.fresh[site] = time.monotonic()
+        taken = getattr(self.spider, "site_taken", None)
+        if taken is not None:
+            taken(site)
+        return site
+
+    def _encode_request(self, request: Any) -> bytes:
+        """Request.to_dict(spider=...), but the callback's name is read off the bound method:
+        Scrapy finds it by listing every method of the spider (inspect.getmembers) for each
+        request, a tenth of a worker's CPU on a wide crawl."""
+        data = request.replace(callback=None, errback=None).to_dict()
+        data["callback"] = self._method_name(request.callback)
+        data["errback"] = self._method_name(request.errback)
+        return self.serializer.dumps(data)
+
+    def _decode_request(self, encoded: bytes) -> Any:
+        """The callbacks are the spider's own bound methods, one object per callback, as
+        for the requests it makes itself: Scrapy caches its check of a callback's source per
+        object, and a method looked up anew for every request parsed the source every time."""
+        request = super()._decode_request(encoded)
+        callbacks = getattr(self.spider, "_callbacks", None)
+        if callbacks is not None:
+            for attr in ("callback", "errback"):
+                func = getattr(request, attr)
+                if callable(func):
+                    setattr(request, attr, callbacks.setdefault(func.__name__, func))
+        return request
+
+    def _method_name(self, func: Any) -> Any:
+        if not callable(func):
+            return func
+        name = getattr(func, "__name__", "")
+        bound = getattr(self.spider, name, None)
+        if getattr(bound, "__func__", None) is not getattr(func, "__func__", func):
+            raise ValueError(f"Function {func} is not an instance method in: {self.spider}")
+        return name
 
     def live_workers(self) -> int:
+        """Workers whose heartbeat key is there, counted at most once a second once all the
+        expected ones are up."""
+        counted, live = self._live
+        if live >= self.expected and time.monotonic() - counted < 1.0:
+            return live
         workers = [w.decode() for w in self.server.smembers(self.keys.workers)]
-        if not workers:
-            return 1
-        alive = self.server.exists(*[self.keys.alive(w) for w in workers])
-        return max(int(alive), 1)
+        alive = self.server.exists(*[self.keys.alive(w) for w in workers]) if workers else 1
+        self._live = (time.monotonic(), max(int(alive), 1))
+        return self._live[1]
 
     def renew(self) -> None:
         """The heartbeat: every held lease renewed; one lost (we stalled) is given up."""
-        for site in list(self.held):
-            if not self._renew(keys=[self.keys.lease(site)], args=[self.worker, LEASE_MS]):
+        sites = list(self.held)
+        pipe = self.server.pipeline(transaction=False)
+        for site in sites:
+            self._renew(keys=[self.keys.lease(site)], args=[self.worker, LEASE_MS], client=pipe)
+        pipe.smembers(self.keys.pending)
+        *renewed, pending = pipe.execute()
+        self.empty = {site for site in self.held if site.encode() not in pending}
+        for site, kept in zip(sites, renewed, strict=True):
+            if not kept:
                 self.held.pop(site, None)
                 if site in self.order:
                     self.order.remove(site)
