@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -198,11 +199,16 @@ def main() -> None:
         "--wide", action="store_true", help="1,000 small sites at a 1 s delay (bench/widesites.py)"
     )
     parser.add_argument("--wide-sites", type=int, default=1000, help="sites served by --wide")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("KRNEWS_BENCH_REDIS"),
+        help="--wide also runs two workers on this Redis database (emptied)",
+    )
     args = parser.parse_args()
     if args.wide:
         from widesites import main_wide  # bench/widesites.py
 
-        main_wide(args.wide_sites, args.repeat)
+        main_wide(args.wide_sites, args.repeat, args.redis)
         return
 
     fulls: list[dict] = []

@@ -1,6 +1,6 @@
 """`bench/crawl.py --wide`: many small sites at a real delay (issue 27, item 4).
 
-    python bench/crawl.py --wide [--wide-sites 1000] [--repeat 2]
+    python bench/crawl.py --wide [--wide-sites 1000] [--repeat 2] [--redis redis://HOST:PORT/N]
 
 Serves `sites` tiny news sites, each on its own loopback address (127.20.x.y: Scrapy keeps one
 download slot per host name, so a site is an address), from one asyncio server in a thread: one
@@ -14,6 +14,10 @@ and `DOWNLOAD_DELAY = 1.0`. The server logs every request's time per site; the b
 - wall time against the larger of the two (target <= 1.2x);
 - whether every site was crawled (every article stored) and the smallest gap between two
   requests to one site (target: never below the delay).
+
+With `--redis` (a database the bench may empty), each repeat also crawls the same sites with
+`krnews crawl --redis --workers 2` (bench/workers.py's timed run), scored the same way; its CPU
+is the ingester's, the workers' and Redis's.
 """
 
 from __future__ import annotations
@@ -73,6 +77,16 @@ class WideSite:
         self.index, self.host, self.port = index, host, 0
         self.articles = [1000 + k for k in range(2 + index % 3)]
         self.log: list[tuple[float, str]] = []
+        # Each page made once: the server shares the machine's two cores with the crawl, and
+        # generating an article's text for every request made it the slowest part of the run.
+        self.pages: dict[str, tuple[int, str, bytes]] = {}
+        self.published = (datetime.now(KST) - timedelta(hours=2)).isoformat(timespec="seconds")
+
+    def answer(self, path: str) -> tuple[int, str, bytes]:
+        page = self.pages.get(path)
+        if page is None:
+            page = self.pages[path] = self.page(path)
+        return page
 
     @property
     def base(self) -> str:
@@ -85,7 +99,7 @@ class WideSite:
         if path == "/robots.txt":
             return 200, "text/plain", b"User-agent: *\nDisallow: /admin/\n"
         name = f"동네소식 {self.index}"
-        published = (datetime.now(KST) - timedelta(hours=2)).isoformat(timespec="seconds")
+        published = self.published
         if path == "/":
             items = "".join(
                 f'<li><a href="/news/articleView.html?idxno={n}">{_article(self.index, n)[0]}</a></li>'
@@ -143,7 +157,7 @@ class WideServer:
                 lines = head.decode("latin-1").split("\r\n")
                 method, path = lines[0].split(" ")[:2]
                 site.log[-1] = (site.log[-1][0], path)
-                status, kind, body = site.page(path)
+                status, kind, body = site.answer(path)
                 reason = "OK" if status == 200 else "Not Found"
                 writer.write(
                     f"HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}; charset=utf-8\r\n"
@@ -172,7 +186,9 @@ class WideServer:
         self._thread.join(timeout=10)
 
 
-def _wide_run(server: WideServer, tmp: Path, rep: int) -> dict:
+def _wide_run(server: WideServer, tmp: Path, rep: int, redis: str | None = None) -> dict:
+    """One crawl of the sites: `krnews crawl` in one process, or with `redis`, the ingester
+    and two workers (bench/workers.py's timed run), scored by the same checks."""
     from assembled import stored_urls  # bench/assembled.py
 
     from crawler.crawl.urls import url_key
@@ -183,17 +199,31 @@ def _wide_run(server: WideServer, tmp: Path, rep: int) -> dict:
             f'[[site]]\nname = "wide-{s.index:04d}"\nhome = "{s.base}/"\n\n' for s in server.sites
         )
     )
-    db = str(tmp / f"wide{rep}.db")
+    db = str(tmp / f"wide{rep}{'w' if redis else ''}.db")
     server.clear()
     from crawl import FULL  # bench/crawl.py's own timed `krnews crawl` run
 
-    code = FULL.format(root=str(ROOT), sites=str(sites_toml), db=db, settings=SETTINGS)
+    if redis:
+        from workers import WORKERS, _clear, _redis_cpu  # bench/workers.py
+
+        _clear(redis)
+        before = _redis_cpu(redis)
+        code = WORKERS.format(
+            root=str(ROOT), sites=str(sites_toml), db=db, url=redis, workers=2, settings=SETTINGS
+        )
+    else:
+        code = FULL.format(root=str(ROOT), sites=str(sites_toml), db=db, settings=SETTINGS)
+    served = time.process_time()  # this process only serves while the crawl runs
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
+    served = time.process_time() - served
     if out.returncode != 0:
         raise SystemExit(f"wide crawl failed:\n{out.stderr[-3000:]}")
     run = json.loads(out.stdout.strip().splitlines()[-1])
+    run["server_cpu"] = served
+    if redis:
+        run["cpu"] += _redis_cpu(redis) - before  # the shared frontier's CPU is the run's too
     stored = {url_key(url) for url in stored_urls(db)}
     gaps: list[tuple[float, str, str]] = []  # (gap, path before, path after), one site
     missed, busiest, requests = 0, 0, 0
@@ -219,33 +249,39 @@ def _wide_run(server: WideServer, tmp: Path, rep: int) -> dict:
     return run
 
 
-def main_wide(count: int, repeat: int) -> None:
+def main_wide(count: int, repeat: int, redis: str | None = None) -> None:
+    """One process, then (with `redis`) two workers, alternated `repeat` times."""
     server = WideServer(count)
     server.start()
-    runs = []
+    modes = {"one process": None, "two workers": redis} if redis else {"one process": None}
+    runs: dict[str, list[dict]] = {mode: [] for mode in modes}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for rep in range(repeat):
-                runs.append(_wide_run(server, Path(tmp), rep))
-                # TWO WORKERS (issue 27, item 2): `krnews crawl --redis URL --workers K` exists
-                # (bench/workers.py runs it); running it here on the same sites.toml and
-                # SETTINGS, scored by the same checks, is not wired yet.
+                for mode, url in modes.items():
+                    runs[mode].append(_wide_run(server, Path(tmp), rep, url))
     finally:
         server.close()
-    for rep, run in enumerate(runs, 1):
-        print(
-            f"wide run {rep}: {run['seconds']:6.1f} s wall, CPU {run['cpu']:6.1f} s, "
-            f"{run['requests']} requests, busiest site {run['busiest']}, "
-            f"bound {run['bound']:.1f} s, min gap {run['min_gap']:.3f} s, "
-            f"{run['short_gaps']} gaps < {DELAY} s ({run['very_short']} < {DELAY - 0.05:.2f} s; "
-            f"shortest {run['worst']}), sites not fully crawled {run['missed']}, "
-            f"peak RSS {run['maxrss_kb'] / 1024:.0f} MiB, exit {run['exit']}"
+    for mode, done in runs.items():
+        for rep, run in enumerate(done, 1):
+            print(
+                f"{mode} run {rep}: {run['seconds']:6.1f} s wall, CPU {run['cpu']:6.1f} s "
+                f"(the sites' server {run['server_cpu']:.1f} s more), "
+                f"{run['requests']} requests, busiest site {run['busiest']}, "
+                f"bound {run['bound']:.1f} s, min gap {run['min_gap']:.3f} s, "
+                f"{run['short_gaps']} gaps < {DELAY} s ({run['very_short']} < "
+                f"{DELAY - 0.05:.2f} s; shortest {run['worst']}), sites not fully crawled "
+                f"{run['missed']}, peak RSS {run['maxrss_kb'] / 1024:.0f} MiB, exit {run['exit']}"
+            )
+    for mode, done in runs.items():
+        wall, cpu, bound = (
+            statistics.median(r[k] for r in done) for k in ("seconds", "cpu", "bound")
         )
-    wall, cpu, bound = (statistics.median(r[k] for r in runs) for k in ("seconds", "cpu", "bound"))
-    floor = max(bound, cpu)
-    print(
-        f"one process, {count} sites, delay {DELAY} s: wall {wall:.1f} s, politeness bound "
-        f"{bound:.1f} s, CPU {cpu:.1f} s; wall / max(bound, CPU) = {wall / floor:.2f}  "
-        f"(target <= 1.2, median of {len(runs)})"
-    )
-    print("two workers: not run here (bench/workers.py measures them on the 100 demo sites)")
+        floor = max(bound, cpu)
+        print(
+            f"{mode}, {count} sites, delay {DELAY} s: wall {wall:.1f} s, politeness bound "
+            f"{bound:.1f} s, CPU {cpu:.1f} s; wall / max(bound, CPU) = {wall / floor:.2f}  "
+            f"(target <= 1.2, median of {len(done)})"
+        )
+    if not redis:
+        print("two workers: not run (give --redis redis://HOST:PORT/N, a database it may empty)")

@@ -153,11 +153,12 @@ def main() -> None:
             )
             for rep in range(args.repeat):
                 db = str(Path(tmp) / f"one{rep}.db")
-                before = _served(servers)
+                before, served = _served(servers), time.process_time()
                 one = _run(
                     FULL.format(root=str(ROOT), sites=str(sites_toml), db=db, settings=SETTINGS)
                 )
                 one["pages"] = _served(servers) - before
+                one["server_cpu"] = time.process_time() - served  # this process only serves
                 ones.append(one)
                 db2 = str(Path(tmp) / f"two{rep}.db")
                 _clear(args.redis)
@@ -170,8 +171,10 @@ def main() -> None:
                     workers=args.workers,
                     settings=SETTINGS,
                 )
+                served = time.process_time()
                 two = _distributed(code, args.redis)
                 two["pages"] = _served(servers) - before
+                two["server_cpu"] = time.process_time() - served  # and polls /proc
                 twos.append(two)
                 (urls1, clusters1), (urls2, clusters2) = _stored(db), _stored(db2)
                 same.append(urls1 == urls2 and clusters1 == clusters2)
@@ -214,6 +217,11 @@ def _report(ones: list[dict], twos: list[dict], same: list[bool], workers: int, 
     print(
         f"peak RSS per worker {med(twos, 'worker_peak_kb') / 1024:.1f} MiB, ingester "
         f"{med(twos, 'maxrss_kb') / 1024:.1f} MiB  (target <= 200 MiB each)"
+    )
+    print(
+        f"the demo sites' servers (this process) used {med(ones, 'server_cpu'):.1f} s of CPU "
+        f"beside one process, {med(twos, 'server_cpu'):.1f} s beside {workers} workers: on one "
+        "machine they share its cores with the crawl"
     )
     ratio = statistics.median(map(rate, twos)) / statistics.median(map(rate, ones))
     print(f"ratio {workers} workers / one process pages/s: {ratio:.2f}  (target >= 1.7)")
