@@ -9,6 +9,7 @@ these tables; it holds no rule of its own apart from "repeats of the title, byli
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -90,6 +91,27 @@ LINE_RULES: tuple[LineRule, ...] = (
 
 _ALL_LINE_RULES = LINE_RULES + WESTERN_LINE_RULES
 
+
+def _rules_by_length(
+    rules: tuple[LineRule, ...],
+) -> tuple[list[int], list[tuple[tuple, tuple]]]:
+    """The rules that apply to a line, worked out once per length band rather than per line:
+    `limits` are the rules' distinct `max_len`s, ascending, and band i (lines longer than
+    limits[i - 1], at most limits[i]) has (every rule that fits, those that do not spare
+    sentences), each a tuple of (search, kind) in the rules' order. Both are one object when
+    no rule of the band spares sentences."""
+    limits = sorted({r.max_len for r in rules})
+    bands = []
+    for limit in limits:
+        fits = [r for r in rules if limit <= r.max_len]
+        every = tuple((r.pattern.search, r.kind) for r in fits)
+        unspared = tuple((r.pattern.search, r.kind) for r in fits if not r.spare_sentences)
+        bands.append((every, unspared if len(unspared) < len(every) else every))
+    return limits, bands
+
+
+_LINE_LIMITS, _LINE_BANDS = _rules_by_length(_ALL_LINE_RULES)
+
 # "△ 9일 열린 … 모습": the triangle many papers print before a caption under the photo. The same
 # mark lists agenda items ("△ 조례안 심사 △ 예산안"), which are article text; those come in runs
 # or share the line, a caption stands alone (pipelines/clean.py reads the neighbours).
@@ -130,14 +152,21 @@ DOM_TAGS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)
 def line_kind(line: str) -> str | None:
-    """The boilerplate kind of one normalised paragraph, or None when it may be article text."""
-    sentence = bool(_SENTENCE_END.search(line))
-    for rule in _ALL_LINE_RULES:
-        if rule.spare_sentences and sentence:
-            continue
-        if len(line) <= rule.max_len and rule.pattern.search(line):
-            return rule.kind
+    """The boilerplate kind of one normalised paragraph, or None when it may be article text.
+
+    Cached: the answer depends on the line alone, the clean stage asks twice for a page's
+    lines (its body, then its captions) and a site prints its boilerplate lines on every page."""
+    band = bisect.bisect_left(_LINE_LIMITS, len(line))
+    if band == len(_LINE_LIMITS):
+        return None  # longer than any rule reads
+    rules, unspared = _LINE_BANDS[band]
+    if unspared is not rules and _SENTENCE_END.search(line):
+        rules = unspared
+    for search, kind in rules:
+        if search(line):
+            return kind
     return None
 
 

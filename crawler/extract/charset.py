@@ -109,9 +109,11 @@ _REPAIRED = re.compile(
     "^[\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u20ac\u3000-\u303f\u3131-\u318e"
     "\u4e00-\u9fff\uac00-\ud7a3\uff00-\uffef]+$"
 )
-_MOJIBAKE_RUN = re.compile(
-    "(?:[\u00c2-\u00f4][\u0080-\u00bf\u0152-\u0178\u2013-\u203a\u20ac\u2122]{1,3})+"
-)
+# One run and then any more, not `(?:run)+`: a pattern that opens with a character class is
+# scanned for in C, where the group had the engine try a match at every position of the page
+# (five times the CPU on pages that need the repair).
+_RUN = "[\u00c2-\u00f4][\u0080-\u00bf\u0152-\u0178\u2013-\u203a\u20ac\u2122]{1,3}"
+_MOJIBAKE_RUN = re.compile(f"{_RUN}(?:{_RUN})*")
 
 
 def _repair_run(match: re.Match[str]) -> str:

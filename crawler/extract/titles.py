@@ -172,10 +172,16 @@ def chains(declared: str) -> list[str]:
 _WORD_CHARS = re.compile(r"[\W_]+")
 
 
-def similar(a: str, b: str) -> float:
+def similar(a: str, b: str, floor: float = 0.0) -> float:
     """Dice coefficient of the character bigrams of two titles, spaces and punctuation aside:
-    "착공…“고양을 MICE 수도로”" and "착공 “고양을 MICE 수도로”" are one headline."""
+    "착공…“고양을 MICE 수도로”" and "착공 “고양을 MICE 수도로”" are one headline.
+
+    With `floor`, 0.0 without counting when the lengths alone keep the score below it: the
+    bigrams in common are at most the shorter title's."""
     x, y = _WORD_CHARS.sub("", a.lower()), _WORD_CHARS.sub("", b.lower())
+    nx, ny = len(x) - 1, len(y) - 1  # bigrams
+    if nx > 0 and ny > 0 and 2 * min(nx, ny) / (nx + ny) < floor:
+        return 0.0
     gx = Counter(x[i : i + 2] for i in range(len(x) - 1))
     gy = Counter(y[i : i + 2] for i in range(len(y) - 1))
     if not gx or not gy:
@@ -209,4 +215,4 @@ def agrees(text: str, declared: str, names: Collection[str] = (), head: str | No
         return not (text in parts[1:] and text != max(parts, key=len))
     # A heading that holds the headline and more (a category label) is not it: the page
     # prints the headline alone somewhere (crawler.extract.profiles.hints.title_in_page).
-    return len(head) > 5 and head not in text and similar(text, head) >= SIMILAR
+    return len(head) > 5 and head not in text and similar(text, head, SIMILAR) >= SIMILAR

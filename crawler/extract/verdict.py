@@ -115,12 +115,46 @@ _H1 = ByTag("h1")
 _ARTICLE_TAG = ByTag("article")
 _PROSE_RUN = 40  # characters: one line of prose, longer than any menu item or date
 _NOT_LOOSE = "ancestor::a or ancestor::script or ancestor::style or ancestor::noscript"
-# Whether any text outside links is one line of prose long: decided inside libxml2, no Python
-# string made for the page's text nodes. Only a page without one pays for `_LOOSE_TEXT`.
-_HAS_PROSE = etree.XPath(
-    f"boolean(//body//text()[string-length(normalize-space()) >= {_PROSE_RUN}]"
-    f"[not({_NOT_LOOSE} or ancestor::option)])"
-)
+# The elements of `_NOT_LOOSE`, and <option>: no text beneath them is loose text.
+_NOT_LOOSE_TAGS = frozenset({"a", "script", "style", "noscript", "option"})
+_XPATH_SPACE = re.compile(r"[ \t\n\r]+")  # the whitespace XPath's normalize-space() collapses
+
+
+def _is_prose_run(text: str | None) -> bool:
+    """string-length(normalize-space(text)) >= _PROSE_RUN; the raw length first, as most text
+    nodes are short and normalising only shortens."""
+    return (
+        text is not None
+        and len(text) >= _PROSE_RUN
+        and len(_XPATH_SPACE.sub(" ", text).strip(" ")) >= _PROSE_RUN
+    )
+
+
+def _has_prose(doc: html.HtmlElement) -> bool:
+    """Whether any text node that `_LOOSE_TEXT` selects is one line of prose long. A walk that
+    stops at the first one and never enters links, scripts or the like: the XPath
+    `boolean(//body//text()[…][not(…)])` built the whole node set in libxml2 first, twice the
+    CPU on the real pages. Only a page without one pays for `_LOOSE_TEXT`."""
+    root = doc.getroottree().getroot()
+    # `//body` of the whole document: text after </html> opens an element beside the root.
+    tops = (*root.itersiblings(preceding=True), root, *root.itersiblings())
+    for body in (body for top in tops for body in top.iter("body")):
+        if any(a.tag in _NOT_LOOSE_TAGS for a in body.iterancestors()):
+            continue
+        stack = [body]
+        while stack:
+            el = stack.pop()
+            if _is_prose_run(el.text):
+                return True
+            for child in el:
+                if _is_prose_run(child.tail):  # a text node of `el`, after `child`
+                    return True
+                # A comment's or processing instruction's text is not a text node.
+                if isinstance(child.tag, str) and child.tag not in _NOT_LOOSE_TAGS:
+                    stack.append(child)
+    return False
+
+
 _LOOSE_TEXT = etree.XPath(f"//body//text()[not({_NOT_LOOSE} or ancestor::option)]")
 _LINK_TEXT = etree.XPath("//body//a//text()")
 # The extracted article: past this share of its text in links, the "body" is a list.
@@ -211,7 +245,7 @@ def judge_page(
 
 
 def _before_extraction(doc: html.HtmlElement) -> Verdict:
-    if _HAS_PROSE(doc):
+    if _has_prose(doc):
         return Verdict(ARTICLE, "prose", sure=False, signals={"prose_line": True})
     loose = [t.strip() for t in _LOOSE_TEXT(doc)]
     signals: dict[str, object] = {"prose_line": False}

@@ -48,7 +48,7 @@ def detect(doc: html.HtmlElement, source: str, url: str) -> Profile:
     """The profile that fits the page best, or the generic one."""
     best, best_score = GENERIC, MIN_SCORE - 1
     for profile in PROFILES:
-        score = profile.score(doc, source, url)
+        score = profile.score(doc, source, url, beat=best_score)
         if score > best_score:
             best, best_score = profile, score
     return best

@@ -91,13 +91,26 @@ class Profile:
                 return kind
         return None
 
-    def score(self, doc: html.HtmlElement, source: str, url: str) -> int:
-        """How surely this page is of this family: URL 2, generator 3, each marker 1."""
+    def score(self, doc: html.HtmlElement, source: str, url: str, beat: int | None = None) -> int:
+        """How surely this page is of this family: URL 2, generator 3, each marker 1.
+
+        With `beat`, counting stops once the score can no longer exceed it, and what it returns
+        then is at most `beat`: detection wants only the best family, and each marker that is
+        not on the page is a scan of the whole source (most markers of most pages)."""
         points = 2 if self.url_kind(url) == "article" else 0
         if self.generator and re.search(self.generator, generator_meta(doc), re.IGNORECASE):
             points += 3
-        points += sum(1 for m in self.markers if m in source)
-        points += sum(1 for xp in self.marker_xpaths if xp(doc))
+        left = len(self.markers) + len(self.marker_xpaths)  # points still to be had
+        for marker in self.markers:
+            if beat is not None and points + left <= beat:
+                return points
+            left -= 1
+            points += marker in source
+        for xp in self.marker_xpaths:
+            if beat is not None and points + left <= beat:
+                return points
+            left -= 1
+            points += 1 if xp(doc) else 0
         return points
 
     # -- extraction --------------------------------------------------------------------------

@@ -74,17 +74,20 @@ def is_skipped(el: html.HtmlElement, by_class: bool = True) -> bool:
     tag = el.tag
     if tag in SKIP_TAGS or (by_class and tag in FURNITURE_TAGS):
         return True
-    if not el.keys():  # most elements have no attribute: one call, not five gets
+    # One call for the attribute names, and a get only for those the element has: a get
+    # costs more than a look in that short list.
+    keys = el.keys()
+    if not keys:
         return False
     get = el.get
-    if get("hidden") is not None or get("aria-hidden") == "true":
+    if "hidden" in keys or ("aria-hidden" in keys and get("aria-hidden") == "true"):
         return True
-    style = get("style")
-    if style and _HIDDEN.search(style):
+    if "style" in keys and (style := get("style")) and _HIDDEN.search(style):
         return True
     if not by_class or tag in _NEVER_BY_CLASS:
         return False
-    cls, ident = get("class"), get("id")
+    cls = get("class") if "class" in keys else None
+    ident = get("id") if "id" in keys else None
     if not cls and not ident:
         return False
     kind = _furniture_words(cls or "", ident or "")

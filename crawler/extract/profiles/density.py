@@ -70,18 +70,11 @@ def measure(root: html.HtmlElement, by_class: bool = True) -> Node:
     `by_class` False enters furniture by tag and class words too (the retry for themes that
     call their page wrapper "header-style-2", or close no <header>)."""
     top = Node(root, None)
-    stack: list[tuple[Node, bool]] = [(top, False)]
+    order: list[Node] = []  # depth first, parents before their children
+    stack = [top]
     while stack:
-        node, done = stack.pop()
-        if done:  # after its children: add its sums to its parent's
-            if node.el.tag == "a":
-                node.links = node.chars
-            parent = node.parent
-            if parent is not None:
-                parent.chars += node.chars
-                parent.links += node.links
-                parent.commas += node.commas
-            continue
+        node = stack.pop()
+        order.append(node)
         el = node.el
         text = el.text
         own = _size(text)
@@ -97,8 +90,17 @@ def measure(root: html.HtmlElement, by_class: bool = True) -> Node:
                 kids.append(Node(child, node))
         node.own = node.chars = own
         node.commas = commas
-        stack.append((node, True))
-        stack.extend((kid, False) for kid in reversed(kids))
+        stack.extend(reversed(kids))
+    # Bottom-up sums: read backwards, `order` has every node after all of its descendants
+    # (no second visit per node to push and pop, as a post-order stack needs).
+    for node in reversed(order):
+        if node.el.tag == "a":
+            node.links = node.chars
+        parent = node.parent
+        if parent is not None:
+            parent.chars += node.chars
+            parent.links += node.links
+            parent.commas += node.commas
     return top
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from crawler.extract import titles
+from crawler.extract.profiles import lookup
 from crawler.extract.text import normalize
 
 _META = etree.XPath("//meta[@content]")
@@ -20,9 +21,12 @@ _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting
 
 
 def _ld_texts(doc: html.HtmlElement) -> list[str]:
-    """The JSON-LD scripts' texts (lxml's tag walk runs in C, a whole-tree XPath did not)."""
+    """The JSON-LD scripts' texts (lxml's tag walk runs in C, a whole-tree XPath did not; the
+    page index holds the walk's result for every rule that asks)."""
     return [
-        el.text for el in doc.iter("script") if el.get("type") == "application/ld+json" and el.text
+        el.text
+        for el in lookup.tagged(doc, "script")
+        if el.get("type") == "application/ld+json" and el.text
     ]
 
 

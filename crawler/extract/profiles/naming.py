@@ -20,6 +20,7 @@ from crawler.extract.profiles.readers import first_text, signature_lines, spaced
 from crawler.extract.text import normalize
 
 CLUES = "site_clues"  # the article key that carries what the site may teach
+_MAILTO = etree.XPath('.//a[starts-with(@href,"mailto:")]/@href')  # compiled once, not per call
 
 
 class Title(NamedTuple):
@@ -133,7 +134,7 @@ def find_author(
             found = bylines.parse_byline(spaced_text(el))
             name, email = name or found.name, email or found.email
             if email is None and not isinstance(el, str):
-                mail = el.xpath('.//a[starts-with(@href,"mailto:")]/@href')
+                mail = _MAILTO(el)
                 email = mail[0].removeprefix("mailto:") if mail else None
         if name:
             break
