@@ -3,8 +3,8 @@
     python bench/workers.py [--replicas 25] [--repeat 2] [--workers 2]
                             [--redis redis://127.0.0.1:6390/5]
 
-Serves bench/crawl.py's replicas of the demo sites (its own serving code, imported), then
-alternates, `repeat` times, a one-process `krnews crawl` (run_crawl) and `krnews crawl --redis
+Serves bench/crawl.py's replicas of the demo sites (its own serving code, imported), crawls
+them once untimed (the servers render each page once), then alternates, `repeat` times, a one-process `krnews crawl` (run_crawl) and `krnews crawl --redis
 --workers K` (the ingester, which starts K worker processes), each with bench/crawl.py's
 settings and a fresh store. Prints, as medians: pages/s (pages counted by the servers), pages per
 CPU-second (the ingester and its workers, and with Redis's own CPU beside it), peak RSS of each
@@ -150,6 +150,16 @@ def main() -> None:
             sites_toml = Path(tmp) / "sites.toml"
             sites_toml.write_text(
                 "".join(f'[[site]]\nname = "{s["name"]}"\nhome = "{s["home"]}"\n\n' for s in sites)
+            )
+            # An untimed crawl first: the demo servers render a page once (crawler/demo/
+            # server.py), so without it the first timed run alone would pay for rendering.
+            _run(
+                FULL.format(
+                    root=str(ROOT),
+                    sites=str(sites_toml),
+                    db=str(Path(tmp) / "warm.db"),
+                    settings=SETTINGS,
+                )
             )
             for rep in range(args.repeat):
                 db = str(Path(tmp) / f"one{rep}.db")

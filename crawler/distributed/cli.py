@@ -22,14 +22,27 @@ def run_ingester(
     max_minutes: float | None = None,
     overrides: dict | None = None,
 ) -> tuple[int, dict]:
+    import uuid
+
     from crawler.cli.running import crawl_table_settings
-    from crawler.distributed.ingest import Ingester
+    from crawler.distributed.start import limit_seconds, spawn
 
     settings = {**crawl_table_settings(config), **(overrides or {})}
     if max_minutes:
         settings["KRNEWS_MAX_SECONDS"] = max_minutes * 60
     setup_logging(log_file, verbose)
-    return Ingester(url, config, db, sites, workers, settings, verbose).run()
+    token = uuid.uuid4().hex[:12]
+    procs = [spawn(url, token, verbose, limit_seconds(settings)) for _ in range(workers)]
+    try:
+        from crawler.distributed.ingest import Ingester
+
+        ingester = Ingester(url, config, db, sites, workers, settings, verbose, token, procs)
+        return ingester.run()
+    finally:
+        for proc in procs:  # a run that never started (a held lock, no Redis): none waits on
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
 
 
 def setup_logging(log_file: str | None, verbose: bool) -> None:

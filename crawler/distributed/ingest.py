@@ -19,7 +19,6 @@ import pickle
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 import uuid
 from typing import Any
@@ -31,6 +30,7 @@ from crawler.crawl.settings import KRNEWS_GONE_DAYS, boilerplate_min_articles
 from crawler.distributed.books import RunBooks
 from crawler.distributed.link import CONSUMER, CURRENT, EX_UNAVAILABLE, GROUP, RUNS, Keys, connect
 from crawler.distributed.published import publish
+from crawler.distributed.start import limit_seconds, spawn
 from crawler.store.db import Store, store_error
 
 logger = logging.getLogger(__name__)
@@ -106,14 +106,6 @@ def delete_run(client: Any, keys: Keys) -> None:
         client.delete(CURRENT)
 
 
-def spawn(url: str, token: str, verbose: bool, wait: float) -> subprocess.Popen:
-    """A local worker of the run: started before the run is announced, so that its start-up
-    (Python, Scrapy, the extractor) overlaps the ingester's; it joins once the run is there."""
-    args = [sys.executable, "-m", "crawler", "worker", "--redis", url, "--run", token]
-    args += ["--wait", str(wait)]
-    return subprocess.Popen([*args, "--verbose"] if verbose else args)
-
-
 class Ingester:
     def __init__(
         self,
@@ -124,8 +116,14 @@ class Ingester:
         workers: int,
         settings: dict,
         verbose: bool = False,
+        token: str | None = None,
+        procs: list[subprocess.Popen] | None = None,
     ) -> None:
+        """`procs`: the local workers, already started for the run `token` (crawler.
+        distributed.cli starts them first, so that they start up while this one does)."""
         self.url, self.config, self.db, self.workers = url, config, db, workers
+        self.token = token or uuid.uuid4().hex[:12]
+        self.procs = procs if procs is not None else []
         self.db_path = db
         self.names = sites or tuple(s.name for s in config.sites)
         self.settings, self.verbose = settings, verbose
@@ -154,9 +152,10 @@ class Ingester:
         run_id = CrawlRun._open_run(self)  # type: ignore[arg-type]
         threshold = boilerplate_min_articles(self.settings_obj())
         books = RunBooks(store, self.db, run_id, self.sites, threshold)
-        keys = Keys(f"{run_id}-{uuid.uuid4().hex[:8]}")
+        keys = Keys(self.token)
         lost = 0
-        procs = [self._spawn(keys) for _ in range(self.workers)]
+        procs = self.procs
+        procs += [self._spawn(keys) for _ in range(self.workers - len(procs))]
         try:
             drain_old(client, keys, books)
             self._announce(client, keys, store, run_id)
@@ -199,11 +198,8 @@ class Ingester:
         client.sadd(RUNS, keys.token)
         client.set(CURRENT, keys.token)
 
-    def _limit(self) -> float:
-        return float(self.settings.get("KRNEWS_MAX_SECONDS") or 3600)
-
     def _spawn(self, keys: Keys) -> subprocess.Popen:
-        return spawn(self.url, keys.token, self.verbose, self._limit())
+        return spawn(self.url, keys.token, self.verbose, limit_seconds(self.settings))
 
     def _supervise(
         self, client: Any, keys: Keys, books: RunBooks, procs: list[subprocess.Popen]
@@ -211,7 +207,7 @@ class Ingester:
         """Reads the stream until every worker is done; returns how many died."""
         restarts, lost = self.workers, 0
         handlers = {s: signal.signal(s, self._on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
-        limit = self._limit()
+        limit = limit_seconds(self.settings)
         beat = 0.0
         try:
             while True:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import pickle
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -13,6 +15,20 @@ from typing import Any
 
 from crawler.crawl.exits import CrawlAborted
 from crawler.distributed.link import CURRENT, EX_UNAVAILABLE, Keys, connect
+
+
+def limit_seconds(settings: dict) -> float:
+    """The run's time limit (KRNEWS_MAX_SECONDS; the default run limit when none)."""
+    return float(settings.get("KRNEWS_MAX_SECONDS") or 3600)
+
+
+def spawn(url: str, token: str, verbose: bool, wait: float) -> subprocess.Popen:
+    """A local worker of the run `token`, started before the run is announced (even before
+    the ingester has the store's lock): its start-up (Python, Scrapy, the extractor) overlaps
+    the ingester's, and it joins once the run is there. The ingester ends it if it never is."""
+    args = [sys.executable, "-m", "crawler", "worker", "--redis", url, "--run", token]
+    args += ["--wait", str(wait)]
+    return subprocess.Popen([*args, "--verbose"] if verbose else args)
 
 
 def worker_settings(url: str, keys: Keys, worker: str, run: dict) -> dict[str, Any]:
