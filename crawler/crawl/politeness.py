@@ -67,6 +67,11 @@ def slow_down(crawler: Any, request: Request, response: Response) -> float | Non
     return pause
 
 
+# A request handed to Scrapy's HTTP client is on the wire within this many seconds (a busy
+# process lags a few reactor turns, a new connection a few more: 0.17 s at most, measured).
+WIRE_LAG = 0.5
+
+
 class SiteClock:
     """When each download slot (site) may send its next request: one per crawler, kept by the
     download handler (crawler.crawl.deadline), which waits for it, and read by a scheduler that
@@ -75,9 +80,10 @@ class SiteClock:
     Scrapy starts a slot's delay when it hands a request over, but in a busy process the bytes
     can leave a loop turn or two later (a new connection takes more turns than a kept-alive
     one), so the site saw the next request early (bench/crawl.py --wide: 3% of gaps under the
-    delay). A site with a delay therefore gets one request at a time, and its delay counts from
-    when the answer to the last one came back, as Nutch's fetcher.server.delay and Heritrix do:
-    that is never before the site received it. A "slow down" pause holds the slot too.
+    delay). So a delay counts from when the site had the last request for sure: when its
+    answer came back (as Nutch's fetcher.server.delay and Heritrix count it), or, for an answer
+    still coming (a slow site, with concurrency to spare), WIRE_LAG after it was handed over.
+    A "slow down" pause holds the slot too.
     """
 
     _clocks: ClassVar[weakref.WeakKeyDictionary[Any, SiteClock]] = weakref.WeakKeyDictionary()
@@ -85,8 +91,8 @@ class SiteClock:
     def __init__(self) -> None:
         self._next_send: dict[str, float] = {}  # slot -> the next free turn, in request order
         self._paused: dict[str, float] = {}  # slot -> the end of its "slow down" pause
-        self._done: dict[str, float] = {}  # slot -> when its last answer (or failure) came
-        self._busy: set[str] = set()  # slots with a delay and a request in flight
+        # slot -> (when its latest request was handed over, when the site had it for sure)
+        self._last: dict[str, tuple[float, float]] = {}
 
     @classmethod
     def of(cls, crawler: Any) -> SiteClock:
@@ -106,22 +112,26 @@ class SiteClock:
         return at
 
     def ready_at(self, key: str, delay: float, turn: float = 0.0) -> float:
-        """The earliest the slot may send (a request whose turn is `turn`); inf while one of
-        a delayed slot is in flight."""
-        if delay and key in self._busy:
-            return float("inf")
-        return max(turn, self._paused.get(key, 0.0), self._done.get(key, -delay) + delay)
+        """The earliest the slot may send a request whose turn is `turn`."""
+        last = self._last.get(key)
+        had = last[1] if last is not None and delay else -delay
+        return max(turn, self._paused.get(key, 0.0), had + delay)
 
     def idle_ready(self, key: str, delay: float, ahead: float) -> bool:
         """Whether a new request of the slot could go within `ahead` seconds."""
         turn = self._next_send.get(key, 0.0) if delay else 0.0
         return self.ready_at(key, delay, turn) <= time.monotonic() + ahead
 
-    def sending(self, key: str, delay: float) -> None:
+    def sending(self, key: str, delay: float) -> float:
+        """A request handed over now; returns its stamp for `answered`."""
+        now = time.monotonic()
         if delay:
-            self._busy.add(key)
+            self._last[key] = (now, now + WIRE_LAG)
+        return now
 
-    def answered(self, key: str, delay: float) -> None:
-        if delay:
-            self._busy.discard(key)
-            self._done[key] = time.monotonic()
+    def answered(self, key: str, delay: float, stamp: float) -> None:
+        """The answer (or failure) of the request handed over at `stamp` came back: if it is
+        the latest, the site had it by now, which may be sooner than WIRE_LAG."""
+        last = self._last.get(key)
+        if delay and last is not None and last[0] == stamp:
+            self._last[key] = (stamp, min(last[1], time.monotonic()))
