@@ -76,6 +76,17 @@ def _stored(db):
     return {(r["url"], r["dup"]) for r in found}
 
 
+def _start_crawl(sites, db, url=REDIS) -> subprocess.Popen:
+    """`krnews crawl --redis URL --workers 2`, running."""
+    args = ["--sites", str(sites), "--db", str(db), "-q", "--redis", url, "--workers", "2"]
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", "crawl", *args],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def _crawl(sites, db, *more, timeout=120):
     return krnews("crawl", "--sites", str(sites), "--db", str(db), "-q", *more, timeout=timeout)
 
@@ -178,13 +189,7 @@ def test_a_worker_killed_midway_loses_nothing_by_the_next_run(tmp_path):
     with _serve() as demo:
         sites = write_sites(tmp_path / "sites.toml", demo.sites, POLITE)
         db = tmp_path / "news.db"
-        args = ["--sites", str(sites), "--db", str(db), "-q", "--redis", REDIS, "--workers", "2"]
-        ingester = subprocess.Popen(
-            [sys.executable, "-m", "crawler", "crawl", *args],
-            cwd=ROOT,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        ingester = _start_crawl(sites, db)
         victim = _a_worker(ingester.pid)
         time.sleep(1.5)
         os.kill(victim, signal.SIGKILL)

@@ -11,13 +11,20 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.conftest import ROOT, rows, write_sites
-from tests.test_workers import POLITE, _a_worker, _crawl, _demo_articles, _serve, _workers
+from tests.conftest import rows, write_sites
+from tests.test_workers import (
+    POLITE,
+    _a_worker,
+    _crawl,
+    _demo_articles,
+    _serve,
+    _start_crawl,
+    _workers,
+)
 
 SERVER = shutil.which("redis-server")
 needs_server = pytest.mark.skipif(SERVER is None, reason="no redis-server binary to run")
@@ -49,16 +56,6 @@ def redis_server():
     yield box
     box["proc"].kill()
     box["proc"].wait()
-
-
-def _start_crawl(sites, db, url) -> subprocess.Popen:
-    args = ["--sites", str(sites), "--db", str(db), "-q", "--redis", url, "--workers", "2"]
-    return subprocess.Popen(
-        [sys.executable, "-m", "crawler", "crawl", *args],
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def _workers_of(parent: int) -> list[int]:

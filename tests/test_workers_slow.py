@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 
-from tests.conftest import ROOT, krnews, rows, write_sites
+from tests.conftest import krnews, rows, write_sites
 from tests.linkedsite import _article
 from tests.servers import QuietHandler, RecordingServer
-from tests.test_workers import REDIS, needs_redis
+from tests.test_workers import REDIS, _start_crawl, needs_redis
 
 PAUSE = 14  # seconds the site asks for: longer than a lease, so a takeover falls inside it
 ARTICLES = (1, 2, 3, 4, 5, 6, 9)  # the pages tests/linkedsite.py writes
@@ -77,13 +75,7 @@ def test_a_pause_is_kept_by_the_worker_that_takes_the_site_over(tmp_path):
         home = [{"name": "busy", "home": busy.base + "/"}]
         sites = write_sites(tmp_path / "sites.toml", home, extra=SETTINGS)
         db = tmp_path / "news.db"
-        args = ["--sites", str(sites), "--db", str(db), "-q", "--redis", REDIS, "--workers", "2"]
-        crawl = subprocess.Popen(
-            [sys.executable, "-m", "crawler", "crawl", *args],
-            cwd=ROOT,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        crawl = _start_crawl(sites, db)
         end = time.monotonic() + 60
         while not busy.refused and time.monotonic() < end:
             time.sleep(0.05)
