@@ -37,7 +37,7 @@ from crawler.crawl.sites import Config, Site, load_config
 from crawler.crawl.urls import canonical_url, request_url, same_site
 from crawler.store.db import Store
 from spiders.links import LISTS, PRIORITY, SiteState, is_html, page_links, page_number, section_key
-from spiders.sources import FEED_PROBES, SITEMAP_PROBES, SourcesMixin
+from spiders.sources import FEED_PROBES, SITEMAP_PROBES, SourcesMixin, probing
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,8 @@ class NewsSpider(SourcesMixin, scrapy.Spider):
         sitemaps = [
             u for u in (request_url(urljoin(site.home, u)) for u in named) if self._on(state, u)
         ]
-        for url in sitemaps or [urljoin(site.home, p) for p in SITEMAP_PROBES]:
+        guesses = [urljoin(site.home, p) for p in SITEMAP_PROBES] if probing(state) else []
+        for url in sitemaps or guesses:
             yield self._conditional(state, url, "sitemap", self.parse_sitemap, quiet=not sitemaps)
         for url in site.feeds:
             state.feeds_seen = True
@@ -139,7 +140,8 @@ class NewsSpider(SourcesMixin, scrapy.Spider):
         ).getall()
         if not state.feeds_seen:
             probes = not feeds
-            for url in feeds or [urljoin(state.site.home, p) for p in FEED_PROBES]:
+            guesses = [urljoin(state.site.home, p) for p in FEED_PROBES] if probing(state) else []
+            for url in feeds or guesses:
                 url = request_url(response.urljoin(url), response.encoding)
                 if self._on(state, url):
                     yield self._conditional(state, url, "feed", self.parse_feed, quiet=probes)

@@ -126,3 +126,12 @@ def test_retry_after_as_seconds_or_a_date():
     assert retry_after(answer(503, "Wed, 21 Oct 2015 07:28:30 GMT"), now=1445412480.0) == 30.0
     assert retry_after(answer(429, None)) == 60.0
     assert retry_after(answer(503, None)) is None
+
+
+def test_a_site_that_paces_the_crawl_slowly_is_asked_only_for_the_sources_it_names():
+    from spiders.sources import NO_PROBES_DELAY, probing
+
+    assert probing(SimpleNamespace(crawl_delay=None)) and probing(SimpleNamespace(crawl_delay=0.6))
+    # at a 30 s delay, five guessed feed and sitemap URLs would cost 2.5 minutes of the run
+    assert not probing(SimpleNamespace(crawl_delay=30.0))
+    assert not probing(SimpleNamespace(crawl_delay=NO_PROBES_DELAY))
