@@ -80,7 +80,7 @@ class StoppableDownloadHandler(HTTP11DownloadHandler):
             await asyncio.sleep(min(0.25, max(left, 0.02)))
         if self._cancelled:
             raise RunStopped(f"run stopping: {request.url} not fetched")
-        stamp = self.clock.sending(key, delay)
+        stamp = self.clock.sending(key)
         task = asyncio.ensure_future(super().download_request(request))
         self._tasks.add(task)
         try:
@@ -96,7 +96,7 @@ class StoppableDownloadHandler(HTTP11DownloadHandler):
             raise
         finally:
             self._tasks.discard(task)
-            self.clock.answered(key, delay, stamp)
+            self.clock.answered(key, stamp)
 
     def cancel_all(self) -> None:
         self._cancelled = True

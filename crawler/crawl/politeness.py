@@ -122,16 +122,17 @@ class SiteClock:
         turn = self._next_send.get(key, 0.0) if delay else 0.0
         return self.ready_at(key, delay, turn) <= time.monotonic() + ahead
 
-    def sending(self, key: str, delay: float) -> float:
-        """A request handed over now; returns its stamp for `answered`."""
+    def sending(self, key: str) -> float:
+        """A request handed over now; returns its stamp for `answered`. Kept whatever the
+        slot's delay is now: the first request of a site, robots.txt, goes before its
+        Crawl-delay is known, and the next one must count from it."""
         now = time.monotonic()
-        if delay:
-            self._last[key] = (now, now + WIRE_LAG)
+        self._last[key] = (now, now + WIRE_LAG)
         return now
 
-    def answered(self, key: str, delay: float, stamp: float) -> None:
+    def answered(self, key: str, stamp: float) -> None:
         """The answer (or failure) of the request handed over at `stamp` came back: if it is
         the latest, the site had it by now, which may be sooner than WIRE_LAG."""
         last = self._last.get(key)
-        if delay and last is not None and last[0] == stamp:
+        if last is not None and last[0] == stamp:
             self._last[key] = (stamp, min(last[1], time.monotonic()))
