@@ -192,7 +192,11 @@ def test_a_worker_killed_midway_loses_nothing_by_the_next_run(tmp_path):
         ingester = _start_crawl(sites, db)
         victim = _a_worker(ingester.pid)
         time.sleep(1.5)
-        os.kill(victim, signal.SIGKILL)
+        try:
+            os.kill(victim, signal.SIGKILL)
+        except ProcessLookupError:  # a worker never ends before the run: it crashed
+            ingester.kill()
+            raise AssertionError(f"the worker ended by itself:\n{ingester.communicate()[1]}")
         ingester.wait(timeout=120)
         assert ingester.returncode == 1  # the run did not finish all its work
         again = _crawl(sites, db, "--redis", REDIS, "--workers", "2")
