@@ -38,9 +38,6 @@ stop_run = object()
 # Sent by the download handler when a site said "slow down": key (its download slot), seconds
 # (the pause it got). The workers of a distributed crawl keep it in Redis for each other.
 site_paused = object()
-# Sent to the download handler: hold every request of slot `key` for `seconds` (a worker that
-# takes a site over from another obeys the pause and the delay that worker was keeping).
-hold_site = object()
 
 
 class RunStopped(Refused):
@@ -62,10 +59,6 @@ class StoppableDownloadHandler(HTTP11DownloadHandler):
         # When each site may send next (a delay, a "slow down" pause): crawler.crawl.politeness.
         self.clock = SiteClock.of(crawler)
         crawler.signals.connect(self.cancel_all, signal=cancel_downloads)
-        crawler.signals.connect(self.hold, signal=hold_site)
-
-    def hold(self, key: str, seconds: float) -> None:
-        self.clock.hold(key, seconds)
 
     async def download_request(self, request: Request) -> Response:
         downloader = self.crawler.engine.downloader
@@ -87,7 +80,7 @@ class StoppableDownloadHandler(HTTP11DownloadHandler):
             response = await task
             pause = asked_pause(response, self._cap)
             if pause:
-                self.hold(key, pause)
+                self.clock.hold(key, pause)
                 self.crawler.signals.send_catch_log(signal=site_paused, key=key, seconds=pause)
             return response
         except asyncio.CancelledError:

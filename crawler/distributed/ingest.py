@@ -20,7 +20,6 @@ import signal
 import sqlite3
 import subprocess
 import time
-import uuid
 from typing import Any
 
 from crawler.crawl.books import outcome, write_books
@@ -115,15 +114,15 @@ class Ingester:
         sites: tuple[str, ...],
         workers: int,
         settings: dict,
-        verbose: bool = False,
-        token: str | None = None,
-        procs: list[subprocess.Popen] | None = None,
+        verbose: bool,
+        token: str,
+        procs: list[subprocess.Popen],
     ) -> None:
         """`procs`: the local workers, already started for the run `token` (crawler.
-        distributed.cli starts them first, so that they start up while this one does)."""
+        distributed.cli starts them first, so that they start up while this one does, and
+        ends those still running when this returns)."""
         self.url, self.config, self.db, self.workers = url, config, db, workers
-        self.token = token or uuid.uuid4().hex[:12]
-        self.procs = procs if procs is not None else []
+        self.token, self.procs = token, procs
         self.db_path = db
         self.names = sites or tuple(s.name for s in config.sites)
         self.settings, self.verbose = settings, verbose
@@ -154,12 +153,10 @@ class Ingester:
         books = RunBooks(store, self.db, run_id, self.sites, threshold)
         keys = Keys(self.token)
         lost = 0
-        procs = self.procs
-        procs += [self._spawn(keys) for _ in range(self.workers - len(procs))]
         try:
             drain_old(client, keys, books)
             self._announce(client, keys, store, run_id)
-            lost = self._supervise(client, keys, books, procs)
+            lost = self._supervise(client, keys, books, self.procs)
         except redis.RedisError as exc:
             logger.error("lost Redis at %s: %s", self.url, exc)
             books.stop_detail = f"lost Redis at {self.url}"
@@ -168,10 +165,6 @@ class Ingester:
             raise CrawlAborted(
                 f"lost Redis at {self.url}: {exc}", EX_UNAVAILABLE, self._summary(books)
             ) from None
-        finally:
-            for proc in procs:  # a worker still waiting to join a run that never came
-                if proc.poll() is None:
-                    proc.kill()
         books.finish()
         return self._close(books, lost), self._summary(books)
 

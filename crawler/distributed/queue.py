@@ -160,19 +160,21 @@ class SiteQueue(Base):
         the downloader and its delay has (all but) run, so that what waits out a site's delay
         waits here, in Redis, and not in the downloader, where it would count against
         CONCURRENT_REQUESTS and starve the sites that are ready (scrapy/scrapy#2638)."""
-        downloader = getattr(getattr(self.spider.crawler, "engine", None), "downloader", None)
-        key = self.held.get(site, "")
-        slot = downloader.slots.get(key) if downloader else None
+        slot = self._slot(site)
         if slot is None:
             return True
         if not slot.delay:
             return len(slot.active) <= slot.concurrency
-        return not slot.active and self.clock.idle_ready(key, slot.delay, READY_AHEAD)
+        return not slot.active and self.clock.idle_ready(self.held[site], slot.delay, READY_AHEAD)
 
     def _busy(self, site: str) -> bool:
-        downloader = getattr(getattr(self.spider.crawler, "engine", None), "downloader", None)
-        slot = downloader.slots.get(self.held.get(site, "")) if downloader else None
+        slot = self._slot(site)
         return bool(slot and slot.active)
+
+    def _slot(self, site: str) -> Any:
+        """The site's Scrapy download slot, once its first request has named the host."""
+        downloader = getattr(getattr(self.spider.crawler, "engine", None), "downloader", None)
+        return downloader.slots.get(self.held.get(site, "")) if downloader else None
 
     def _take_site(self) -> str | None:
         live = self.live_workers()

@@ -31,18 +31,26 @@ def spawn(url: str, token: str, verbose: bool, wait: float) -> subprocess.Popen:
     return subprocess.Popen([*args, "--verbose"] if verbose else args)
 
 
+def worker_pipelines() -> dict[str, int | None]:
+    """The crawl's item pipelines in a worker: extract and clean; dedup and the store are the
+    ingester's, and the cleaned article goes to it (Outbox)."""
+    from crawler.crawl import settings as base
+
+    return {
+        **base.ITEM_PIPELINES,
+        "pipelines.dedup.DedupPipeline": None,
+        "pipelines.store.StorePipeline": None,
+        "crawler.distributed.worker.Outbox": 300,
+    }
+
+
 def worker_settings(url: str, keys: Keys, worker: str, run: dict) -> dict[str, Any]:
     """The Scrapy settings a worker adds to the crawl's own (crawler/crawl/settings.py)."""
     from crawler.crawl import settings as base
 
     extensions = {**base.EXTENSIONS, "crawler.crawl.run.CrawlRun": None}
     extensions["crawler.distributed.worker.WorkerRun"] = 100
-    pipelines = {
-        **base.ITEM_PIPELINES,
-        "pipelines.dedup.DedupPipeline": None,
-        "pipelines.store.StorePipeline": None,
-        "crawler.distributed.worker.Outbox": 300,
-    }
+    pipelines = worker_pipelines()
     return {
         **run["settings"],
         "REDIS_URL": url,
@@ -83,8 +91,10 @@ def _preload() -> None:
 
     from crawler.crawl import settings as base
 
-    paths = [*base.ITEM_PIPELINES, *base.DOWNLOADER_MIDDLEWARES, *base.DOWNLOAD_HANDLERS.values()]
-    for path in paths:
+    pipelines = [path for path, order in worker_pipelines().items() if order is not None]
+    handlers = base.DOWNLOAD_HANDLERS.values()
+    middlewares = [path for path, order in base.DOWNLOADER_MIDDLEWARES.items() if order is not None]
+    for path in [*pipelines, *middlewares, *handlers]:
         load_object(path)
 
 

@@ -23,10 +23,18 @@ from protego import Protego
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.crawl.deadline import hold_site, site_paused, stop_run
+from crawler.crawl.deadline import site_paused, stop_run
 from crawler.crawl.ledger import WorkLedger
+from crawler.crawl.politeness import SiteClock
 from crawler.crawl.run import CrawlRun
 from crawler.distributed.link import HEARTBEAT, LEASE_MS, Keys, lost
+from crawler.distributed.published import StoreView
+from spiders.news import NewsSpider
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
 
 # Seconds between the worker's nudges of its engine, and between flushes of its outbox. Scrapy
 # asks its scheduler again after each response and otherwise every 5 s (the engine's own
@@ -36,13 +44,6 @@ from crawler.distributed.link import HEARTBEAT, LEASE_MS, Keys, lost
 # up to 5 s late.
 WAKE = 0.1
 OUTBOX = 64  # messages buffered before they go to the stream in one round trip
-from crawler.distributed.published import StoreView
-from spiders.news import NewsSpider
-
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
-logger = logging.getLogger(__name__)
 
 
 def send(client: Any, keys: Keys, kind: str, body: Any) -> None:
@@ -249,4 +250,4 @@ class WorkerSpider(NewsSpider):
         if paused is not None:
             hold = max(hold, float(paused) - time.time())
         if hold > 0:
-            self.crawler.signals.send_catch_log(signal=hold_site, key=state.site.host, seconds=hold)
+            SiteClock.of(self.crawler).hold(state.site.host, hold)
