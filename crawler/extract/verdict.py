@@ -114,9 +114,9 @@ STATIC_TITLES = frozenset(
 _H1 = ByTag("h1")
 _ARTICLE_TAG = ByTag("article")
 _PROSE_RUN = 40  # characters: one line of prose, longer than any menu item or date
-_NOT_LOOSE = "ancestor::a or ancestor::script or ancestor::style or ancestor::noscript"
-# The elements of `_NOT_LOOSE`, and <option>: no text beneath them is loose text.
+# No text beneath these is loose text: one list for the walk (`_has_prose`) and the XPath.
 _NOT_LOOSE_TAGS = frozenset({"a", "script", "style", "noscript", "option"})
+_NOT_LOOSE = " or ".join(f"ancestor::{tag}" for tag in sorted(_NOT_LOOSE_TAGS))
 _XPATH_SPACE = re.compile(r"[ \t\n\r]+")  # the whitespace XPath's normalize-space() collapses
 
 
@@ -155,7 +155,7 @@ def _has_prose(doc: html.HtmlElement) -> bool:
     return False
 
 
-_LOOSE_TEXT = etree.XPath(f"//body//text()[not({_NOT_LOOSE} or ancestor::option)]")
+_LOOSE_TEXT = etree.XPath(f"//body//text()[not({_NOT_LOOSE})]")
 _LINK_TEXT = etree.XPath("//body//a//text()")
 # The extracted article: past this share of its text in links, the "body" is a list.
 MAX_LINK_DENSITY = 0.5
